@@ -1,0 +1,40 @@
+# Two commands do all set-up on a fresh machine:
+#   make run    run the service on the embedded Bắc Ninh (ex-Bắc Giang + Bắc Ninh) data
+#   make test   run the test suite (installs Debian's Chromium for the browser tests when root)
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint build-boundaries check-boundaries bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+run: $(STAMP)
+	$(VENV)/bin/geo-ntm serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	@scripts/ensure-chromium
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check geo_ntm api tests bench
+
+build-boundaries: $(STAMP)
+	$(VENV)/bin/geo-ntm boundaries build --province 24
+
+check-boundaries: $(STAMP)
+	$(VENV)/bin/geo-ntm boundaries check
+
+clean:
+	rm -rf $(VENV) .pytest_cache

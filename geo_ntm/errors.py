@@ -1,0 +1,62 @@
+"""Domain exceptions.
+
+Every error a user can cause is one of these, with a message that names the bad value,
+what was allowed, and how to fix it. The API maps each class to one HTTP status.
+"""
+
+from __future__ import annotations
+
+
+class GeoNtmError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class SourceError(GeoNtmError):
+    """A source file is missing, malformed, or holds a bad row.
+
+    Parameters
+    ----------
+    path : str
+        The file, as the user named it (never an internal absolute path in API answers).
+    message : str
+        What is wrong and how to fix it.
+    row : int or None
+        1-based data row (header excluded) where the problem is, when known.
+    column : str or None
+        Column or field name where the problem is, when known.
+    """
+
+    def __init__(self, path: str, message: str, *, row: int | None = None, column: str | None = None):
+        self.path = str(path)
+        self.row = row
+        self.column = column
+        where = self.path
+        if row is not None:
+            where += f", row {row}"
+        if column is not None:
+            where += f", column {column!r}"
+        super().__init__(f"{where}: {message}")
+
+
+class UnknownUnitError(GeoNtmError, LookupError):
+    """No unit with this code (or on this date)."""
+
+    def __init__(self, code: str, message: str | None = None):
+        self.code = code
+        super().__init__(message or f"unknown unit code {code!r}")
+
+
+class DateOutOfRangeError(GeoNtmError, ValueError):
+    """A date outside the period the data covers."""
+
+
+class InvalidParameterError(GeoNtmError, ValueError):
+    """An argument has a value outside what is allowed (the message lists what is)."""
+
+
+class CRSError(GeoNtmError, ValueError):
+    """The coordinate reference system of a file cannot be determined or is not usable."""
+
+
+class GeometryError(GeoNtmError, ValueError):
+    """A geometry is missing, empty, of the wrong type, or invalid beyond repair."""

@@ -1,0 +1,80 @@
+"""Vietnamese names: Unicode normalisation and diacritic-free keys.
+
+Every name stored by geo-ntm is NFC. Comparisons between names go through :func:`fold`
+(lower case, no diacritics, đ → d, single spaces) or :func:`key` (``fold`` without spaces
+or punctuation, the form VAU's ``alias_keys`` use: ``"Xã Dĩnh Trì"`` → ``"xadinhtri"``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Unit-type prefixes as written in GSO lists, longest first so "Thị trấn" wins over "Thị".
+UNIT_TYPES = (
+    "Thành phố",
+    "Thị trấn",
+    "Thị xã",
+    "Đặc khu",
+    "Phường",
+    "Huyện",
+    "Quận",
+    "Tỉnh",
+    "Xã",
+)
+
+_SPACE = re.compile(r"\s+")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC with runs of white space collapsed to one space."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII form of a Vietnamese string: no diacritics, đ → d, single spaces.
+
+    >>> fold("Thị trấn  Bích Động")
+    'thi tran bich dong'
+    """
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return _SPACE.sub(" ", text.lower()).strip()
+
+
+def key(text: str) -> str:
+    """:func:`fold` without spaces or punctuation (VAU's alias-key form).
+
+    >>> key("Xã Dĩnh Trì")
+    'xadinhtri'
+    """
+    return _NON_ALNUM.sub("", fold(text))
+
+
+def split_type(name: str) -> tuple[str, str]:
+    """Split an official name into (unit type, short name).
+
+    >>> split_type("Thị trấn Bích Động")
+    ('Thị trấn', 'Bích Động')
+    >>> split_type("Bích Động")
+    ('', 'Bích Động')
+    """
+    name = nfc(name)
+    folded = fold(name)
+    for unit_type in UNIT_TYPES:
+        prefix = fold(unit_type) + " "
+        if folded.startswith(prefix):
+            return unit_type, name[len(unit_type) :].strip()
+    return "", name
+
+
+def short_key(name: str) -> str:
+    """Key of the name without its unit type: "Thị trấn Bố Hạ" and "Xã Bố Hạ" both give "boha"."""
+    return key(split_type(name)[1])
+
+
+def canonical(name: str) -> str:
+    """NFC name with its unit type spelt the standard way ("Thị Xã Việt Yên" → "Thị xã Việt Yên")."""
+    unit_type, short = split_type(name)
+    return f"{unit_type} {short}" if unit_type else short
