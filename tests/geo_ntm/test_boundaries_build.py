@@ -1,0 +1,148 @@
+"""The boundary build: generic behaviour on a made-up province, and bad sources."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from geo_ntm.boundaries.atlas import Atlas
+from geo_ntm.boundaries.build import build, build_to
+from geo_ntm.errors import DateOutOfRangeError, InvalidParameterError, SourceError, UnknownUnitError
+
+from .synthetic import write_polygons, write_sources
+
+
+@pytest.fixture()
+def sources(tmp_path):
+    return write_sources(tmp_path / "sources")
+
+
+@pytest.fixture()
+def atlas(sources, tmp_path):
+    path, _ = build_to("98", sources, tmp_path / "out")
+    return Atlas.load(path)
+
+
+def test_made_up_province_builds_with_its_merge_rename_and_reform(atlas):
+    assert atlas.covered_from == date(2010, 5, 1)
+    assert list(atlas.units_on("2019-12-31")["code"]) == ["90001", "90002", "90003", "90004"]
+    after_merge = atlas.units_on("2020-01-01")
+    assert list(after_merge["name"]) == ["Xã An", "Thị trấn Cờ Mới", "Xã Dê"]
+    kinds = atlas.events.set_index("predecessors")["kind"]
+    assert kinds["90001@2010-05-01;90002@2010-05-01"] == "merge"
+    assert kinds["90003@2010-05-01"] == "rename"
+    reform = atlas.units_on("2025-07-01")
+    assert list(reform["name"]) == ["Xã An Cờ", "Phường Dê"]
+    assert list(atlas.units_on("2025-07-01", "province")["name"]) == ["Tỉnh Mới"]
+    assert atlas.units_on("2025-07-01", "district").empty
+
+
+def test_merged_geometry_is_the_union_of_its_predecessors(atlas):
+    before = atlas.units_on("2019-12-31").set_index("code")["area_km2"]
+    merged = atlas.unit("90001", on="2020-01-01")["area_km2"]
+    assert merged == pytest.approx(before["90001"] + before["90002"], rel=1e-6)
+    new = atlas.unit("90001", on="2025-07-01")
+    assert new["area_km2"] == pytest.approx(before[["90001", "90002", "90003"]].sum(), rel=1e-6)
+    district = atlas.units_on("2019-12-31", "district")
+    assert district["area_km2"].iloc[0] == pytest.approx(before.sum(), rel=1e-6)
+
+
+def test_lineage_and_crosswalk_follow_the_events(atlas):
+    steps = atlas.lineage("90002", on="2015-01-01")
+    assert [(s.source, s.target) for s in steps] == [
+        ("90002@2010-05-01", "90001@2020-01-01"),
+        ("90001@2020-01-01", "90001@2025-07-01"),
+    ]
+    cw = atlas.crosswalk("2019-12-31", "2025-07-01")
+    assert cw.groupby("code_a")["share_of_a"].sum().round(6).eq(1).all()
+    into_new = cw[cw["code_b"] == "90001"].set_index("code_a")["share_of_b"]
+    assert into_new.sum() == pytest.approx(1)
+    assert set(into_new.index) == {"90001", "90002", "90003"}
+
+
+def test_same_build_gives_the_same_bytes(sources, tmp_path):
+    a, _ = build_to("98", sources, tmp_path / "a")
+    b, _ = build_to("98", sources, tmp_path / "b")
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_queries_name_the_bad_value(atlas):
+    with pytest.raises(DateOutOfRangeError, match="begins on 2010-05-01"):
+        atlas.units_on("2009-12-31")
+    with pytest.raises(UnknownUnitError, match="12345"):
+        atlas.unit("12345")
+    with pytest.raises(UnknownUnitError, match="did not exist on 2021-01-01"):
+        atlas.unit("90002", on="2021-01-01")
+    with pytest.raises(InvalidParameterError, match="YYYY-MM-DD"):
+        atlas.units_on("31/12/2023")
+    with pytest.raises(InvalidParameterError, match="level 'village'"):
+        atlas.units_on("2020-01-01", "village")
+
+
+def test_an_old_or_unknown_province_is_refused_with_the_fix(sources):
+    with pytest.raises(InvalidParameterError, match="part of province 98 since; build --province 98"):
+        build("99", sources)
+    with pytest.raises(InvalidParameterError, match="unknown province code '42'"):
+        build("42", sources)
+
+
+def test_broken_geometry_names_file_and_feature(sources):
+    write_polygons(sources / "polygons.gpkg", broken="9900102")
+    with pytest.raises(SourceError, match=r"polygons\.gpkg, row 2: invalid geometry \(Self-intersection"):
+        build("98", sources)
+
+
+def test_missing_code_names_file_and_row(sources):
+    frame = pd.read_csv(sources / "before.csv", dtype=str, keep_default_na=False)
+    frame.loc[1, "code"] = ""
+    frame.to_csv(sources / "before.csv", index=False)
+    with pytest.raises(SourceError, match=r"before\.csv, row 2, column 'code': unit has a name but no code"):
+        build("98", sources)
+
+
+def test_code_without_leading_zero_is_refused(sources):
+    text = (sources / "changes.csv").read_text(encoding="utf-8").replace(",90002,", ",9000X,")
+    (sources / "changes.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError, match=r"changes\.csv, row 2, column 'code'.*9000X"):
+        build("98", sources)
+
+
+def test_polygon_without_a_listed_unit_is_an_error(sources):
+    text = (sources / "changes.csv").read_text(encoding="utf-8")
+    (sources / "changes.csv").write_text(text.replace("Xã Bê,99", "Xã Bờ Xa Lạ,99"), encoding="utf-8")
+    with pytest.raises(SourceError, match=r"'Xã Bê' in 'Huyện Một' matches no unit"):
+        build("98", sources)
+
+
+def test_missing_column_lists_what_the_file_has(sources):
+    frame = pd.read_csv(sources / "after.csv", dtype=str)
+    frame.drop(columns=["area_km2"]).to_csv(sources / "after.csv", index=False)
+    with pytest.raises(SourceError, match=r"missing column\(s\) \['area_km2'\]"):
+        build("98", sources)
+
+
+def test_bad_supplement_date_names_row_and_column(sources):
+    (sources / "supplement_events.csv").write_text(
+        "date,province_code,level,kind,predecessors,successors,area_km2,legal_act,note,source\n"
+        "2025-13-01,98,district,partial_transfer,901,901,1,,x,y\n", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"row 1, column 'date': '2025-13-01' is not an ISO date"):
+        build("98", sources)
+
+
+def test_missing_file_is_named(sources):
+    (sources / "after.csv").unlink()
+    with pytest.raises(SourceError, match=r"after\.csv: file not found"):
+        build("98", sources)
+
+
+def test_an_unresolvable_merge_is_recorded_not_guessed(sources, tmp_path):
+    frame = pd.read_csv(sources / "before.csv", dtype=str, keep_default_na=False)
+    frame.loc[0, "alias_keys"] = ""
+    frame.to_csv(sources / "before.csv", index=False)
+    path, result = build_to("98", sources, tmp_path / "out")
+    assert [(i.code, "absorbing unit unresolved" in i.problem) for i in result.issues] == [("90002", True)]
+    atlas = Atlas.load(path)
+    event = atlas.events[atlas.events["predecessors"] == "90002@2010-05-01"].iloc[0]
+    assert event["kind"] == "abolition" and "unresolved" in event["note"]
