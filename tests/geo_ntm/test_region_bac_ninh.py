@@ -1,0 +1,118 @@
+"""The embedded region: new Bắc Ninh (24) with the histories of Bắc Giang (24) and Bắc Ninh (27)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from geo_ntm.boundaries.atlas import Atlas
+from geo_ntm.boundaries.build import build_to
+from geo_ntm.boundaries.check import run_checks
+from geo_ntm.paths import DEFAULT_REGION, SOURCES_DIR
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return Atlas.load(DEFAULT_REGION)
+
+
+def _count(atlas, day, level="commune", province=None):
+    units = atlas.units_on(day, level)
+    return len(units if province is None else units[units["province_code"] == province])
+
+
+@pytest.mark.parametrize(
+    ("day", "level", "province", "expected"),
+    [
+        ("2010-09-28", "commune", "24", 230),
+        ("2019-12-31", "commune", "24", 230),
+        ("2020-01-01", "commune", "24", 209),
+        ("2024-12-31", "commune", "24", 209),
+        ("2025-06-30", "commune", "24", 192),
+        ("2019-12-31", "commune", "27", 126),
+        ("2025-06-30", "commune", "27", 121),
+        ("2024-12-31", "district", "24", 10),
+        ("2025-01-01", "district", "24", 10),
+        ("2024-12-31", "district", "27", 8),
+        ("2025-07-01", "commune", None, 99),
+        ("2025-07-01", "province", None, 1),
+        ("2025-07-01", "district", None, 0),
+        ("2026-11-27", "commune", None, 99),
+    ],
+)
+def test_counts_per_vintage_match_the_official_lists(atlas, day, level, province, expected):
+    assert _count(atlas, day, level, province) == expected
+
+
+def test_58_new_units_come_from_bac_giang_and_41_from_bac_ninh(atlas):
+    origin = {}
+    for uid in atlas.units_on("2025-07-01")["uid"]:
+        olds = {atlas.unit(s.source)["province_code"] for s in atlas.predecessors(uid)}
+        assert len(olds) == 1, uid
+        origin[uid] = olds.pop()
+    assert sorted(list(origin.values()).count(p) for p in ("24", "27")) == [41, 58]
+
+
+def test_the_2020_merges_are_worked_out_from_the_sources(atlas):
+    phon_xuong = atlas.unit("07288", on="2020-01-01")
+    assert phon_xuong["name"] == "Thị trấn Phồn Xương"
+    preds = atlas.predecessors(phon_xuong["uid"])
+    assert sorted(atlas.unit(s.source)["name"] for s in preds) == ["Thị trấn Cầu Gồ", "Xã Phồn Xương"]
+    assert {s.legal_act for s in preds} == {"813/NQ-UBTVQH14"}
+    nham_bien = atlas.predecessors(atlas.unit("07681", on="2020-01-01")["uid"])
+    assert sorted(s.source[:5] for s in nham_bien) == ["07681", "07732", "07744"]
+
+
+def test_district_events_of_2025(atlas):
+    events = atlas.events[(atlas.events["date"] == "2025-01-01") & (atlas.events["level"] == "district")]
+    by_kind = {r.kind: r for r in events.itertuples()}
+    assert by_kind["merge"].predecessors == "213@2010-09-28;221@2010-09-28"
+    assert by_kind["merge"].legal_act == "1191/NQ-UBTVQH15"
+    assert set(by_kind["split"].successors.split(";")) == {"219@2025-01-01", "224@2025-01-01"}
+    transfer = by_kind["partial_transfer"]
+    assert transfer.area_km2 == pytest.approx(75.93)
+    assert not transfer.geometry_reconstructed
+    assert "do not show the transfer" in transfer.note
+    assert atlas.unit("220", on="2025-01-01")["note"].startswith("Outline does not show")
+
+
+def test_known_upstream_glitches_are_reported_not_used(atlas):
+    ignored = atlas.issues[atlas.issues["problem"].str.contains("no unit has code")]
+    assert sorted(ignored["code"]) == ["07693", "07732", "07744"]
+    assert len(atlas.issues) == 4  # the fourth: the mapping spells 07540 "Xa Lý", the list "Sa Lý"
+
+
+def test_lineage_reaches_back_to_2010_and_forward_to_today(atlas):
+    steps = atlas.lineage("07204", on="2015-06-01")  # Phường Trần Nguyên Hãn
+    targets = [s.target for s in steps]
+    assert targets == ["07207@2025-01-01", "07210@2025-07-01"]
+    back = atlas.lineage("07210", on="2025-07-01")
+    origins = {atlas.unit(s.source)["name"] for s in back if s.direction == "back"}
+    assert {"Phường Trần Nguyên Hãn", "Phường Hoàng Văn Thụ", "Xã Dĩnh Trì"} <= origins
+    assert min(s.date for s in back) == date(2013, 12, 31)
+
+
+def test_crosswalk_shares_add_up_and_split_lục_ngạn(atlas):
+    cw = atlas.crosswalk("2024-12-31", "2025-01-01", "district")
+    assert cw.groupby("uid_a")["share_of_a"].sum().round(5).eq(1).all()
+    luc_ngan = cw[cw["code_a"] == "219"].set_index("name_b")["share_of_a"]
+    assert set(luc_ngan.index) == {"Huyện Lục Ngạn", "Thị xã Chũ"}
+    assert 0.2 < luc_ngan["Thị xã Chũ"] < 0.4
+    back = atlas.crosswalk("2025-07-01", "2019-12-31")
+    assert back.groupby("uid_a")["share_of_a"].sum().round(5).eq(1).all()
+
+
+@pytest.mark.slow
+def test_committed_region_equals_a_fresh_build(tmp_path):
+    path, _ = build_to("24", SOURCES_DIR, tmp_path)
+    assert path.read_bytes() == DEFAULT_REGION.read_bytes(), "run `make build-boundaries` and commit"
+
+
+@pytest.mark.slow
+def test_every_check_passes():
+    checks = {c.name: c for c in run_checks(DEFAULT_REGION, SOURCES_DIR)}
+    failed = [f"{c.name}: {c.summary}" for c in checks.values() if not c.passed]
+    assert not failed
+    areas = checks["dissolved areas against the official area_km2 (report)"].details
+    assert areas["units"] == 99 and areas["median_abs_pct"] < 2
