@@ -1,0 +1,171 @@
+"""The ``geo-ntm`` command line.
+
+    geo-ntm serve                         run the service on the embedded region
+    geo-ntm boundaries build --province 24
+    geo-ntm boundaries check
+    geo-ntm boundaries units --date 2023-12-31 --level district
+    geo-ntm boundaries lineage 07777 --date 2024-06-01
+    geo-ntm boundaries crosswalk --from 2023-12-31 --to 2025-07-01
+    geo-ntm boundaries import FILE --code-field MA_XA --name-field TEN_XA --valid-on 2025-07-01 --crs vn2000:tm3:107
+
+Errors the user can fix are printed as one line on stderr with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from geo_ntm.errors import GeoNtmError
+from geo_ntm.paths import BOUNDARIES_DIR, DEFAULT_REGION, SOURCES_DIR
+
+
+def _boundaries(sub) -> None:
+    b = sub.add_parser("boundaries", help="build, check and query the boundary history")
+    bs = b.add_subparsers(dest="action", required=True)
+
+    p = bs.add_parser("build", help="build a province's boundary history from the sources")
+    p.add_argument("--province", default="24", help="province code on the reform date (default 24, Bắc Ninh)")
+    p.add_argument("--sources", type=Path, default=SOURCES_DIR, help="folder with manifest.json")
+    p.add_argument("--out", type=Path, default=BOUNDARIES_DIR, help="folder for <code>-<name>.gpkg")
+    p.set_defaults(func=_build)
+
+    p = bs.add_parser("check", help="check a built history against the official lists")
+    p.add_argument("--region", type=Path, default=DEFAULT_REGION)
+    p.add_argument("--sources", type=Path, default=SOURCES_DIR)
+    p.add_argument("--json", action="store_true", help="print the full figures as JSON")
+    p.set_defaults(func=_check)
+
+    p = bs.add_parser("units", help="list the units of a level on a date")
+    p.add_argument("--region", type=Path, default=DEFAULT_REGION)
+    p.add_argument("--date", required=True)
+    p.add_argument("--level", default="commune", choices=["commune", "district", "province"])
+    p.add_argument("--format", default="csv", choices=["csv", "geojson"])
+    p.set_defaults(func=_units)
+
+    p = bs.add_parser("lineage", help="a unit's predecessors and successors back to 2010 and forward")
+    p.add_argument("ref", help="a code (with --date) or a uid such as 07777@2024-02-01")
+    p.add_argument("--date")
+    p.add_argument("--region", type=Path, default=DEFAULT_REGION)
+    p.set_defaults(func=_lineage)
+
+    p = bs.add_parser("crosswalk", help="area shares between the units of two dates")
+    p.add_argument("--from", dest="day_a", required=True)
+    p.add_argument("--to", dest="day_b", required=True)
+    p.add_argument("--level", default="commune", choices=["commune", "district", "province"])
+    p.add_argument("--to-level", choices=["commune", "district", "province"])
+    p.add_argument("--region", type=Path, default=DEFAULT_REGION)
+    p.set_defaults(func=_crosswalk)
+
+    p = bs.add_parser("import", help="import a province's own official boundary file (e.g. VN-2000 shapefile)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--code-field", required=True)
+    p.add_argument("--name-field", required=True)
+    p.add_argument("--valid-on", required=True, help="date the file's boundaries are valid on (YYYY-MM-DD)")
+    p.add_argument("--crs", help="CRS when the file has none, e.g. vn2000:tm3:107, vn2000:utm:48, EPSG:4326")
+    p.add_argument("--province", help="GSO province code, to use its VN-2000 TM-3 central meridian")
+    p.add_argument("--layer")
+    p.add_argument("--out", type=Path, required=True, help="GeoPackage to write")
+    p.set_defaults(func=_import)
+
+
+def _build(args) -> int:
+    from geo_ntm.boundaries.build import build_to
+
+    path, result = build_to(args.province, args.sources, args.out)
+    counts = {lvl: sum(v.level == lvl for v in result.versions) for lvl in ("commune", "district", "province")}
+    print(f"wrote {path}: {counts} versions, {len(result.events)} events, {len(result.issues)} issues")
+    for issue in result.issues:
+        print(f"  issue {issue.date} {issue.code}: {issue.problem}")
+    return 0
+
+
+def _check(args) -> int:
+    from geo_ntm.boundaries.check import run_checks
+
+    checks = run_checks(args.region, args.sources)
+    if args.json:
+        print(json.dumps([c.__dict__ for c in checks], ensure_ascii=False, indent=2, default=str))
+    else:
+        for c in checks:
+            print(f"{'PASS' if c.passed else 'FAIL'}  {c.name}\n      {c.summary}")
+    return 0 if all(c.passed for c in checks) else 1
+
+
+def _units(args) -> int:
+    from geo_ntm.boundaries.atlas import Atlas
+
+    units = Atlas.load(args.region).units_on(args.date, args.level)
+    cols = ["code", "name", "type", "parent_code", "valid_from", "valid_to", "area_km2"]
+    if args.format == "geojson":
+        sys.stdout.write(units[cols + ["geometry"]].astype({"valid_from": str, "valid_to": str}).to_json())
+    else:
+        units[cols].to_csv(sys.stdout, index=False)
+    return 0
+
+
+def _lineage(args) -> int:
+    from geo_ntm.boundaries.atlas import Atlas
+
+    atlas = Atlas.load(args.region)
+    names = atlas.units["name"]
+    for s in atlas.lineage(args.ref, args.date):
+        share = "" if s.share is None else f" ({s.share:.0%} of it)"
+        print(f"{s.date} {s.kind:<17} {s.source} {names.get(s.source, '')} → {s.target} "
+              f"{names.get(s.target, '')}{share}  [{s.legal_act}]")
+    return 0
+
+
+def _crosswalk(args) -> int:
+    from geo_ntm.boundaries.atlas import Atlas
+
+    frame = Atlas.load(args.region).crosswalk(args.day_a, args.day_b, args.level, args.to_level)
+    frame.to_csv(sys.stdout, index=False)
+    return 0
+
+
+def _import(args) -> int:
+    from geo_ntm.boundaries.official import import_official
+
+    report = import_official(args.file, args.out, code_field=args.code_field, name_field=args.name_field,
+                             valid_on=args.valid_on, crs=args.crs, province=args.province)
+    print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
+def _serve(args) -> int:
+    import uvicorn
+
+    from api.main import create_app
+    from api.settings import Settings
+
+    overrides = {"region": args.region} if args.region else {}
+    uvicorn.run(create_app(Settings(**overrides)), host=args.host, port=args.port, workers=1)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="geo-ntm", description=__doc__.split("\n\n")[0])
+    sub = top.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="run the web service")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--region", type=Path, help=f"region file (default {DEFAULT_REGION.name})")
+    s.set_defaults(func=_serve)
+    _boundaries(sub)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except GeoNtmError as exc:
+        print(f"geo-ntm: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
