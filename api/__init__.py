@@ -1,0 +1,1 @@
+"""geo-ntm web service: a thin FastAPI layer over the ``geo_ntm`` library."""

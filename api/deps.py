@@ -1,0 +1,22 @@
+"""Typed dependencies shared by the routers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.settings import Settings
+from geo_ntm.boundaries.atlas import Atlas
+
+
+def get_atlas(request: Request) -> Atlas:
+    return request.app.state.atlas
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+AtlasDep = Annotated[Atlas, Depends(get_atlas)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

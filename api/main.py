@@ -1,0 +1,45 @@
+"""``create_app(settings)``: the FastAPI application.
+
+Data is loaded once, in the lifespan; routers are thin and share one exception table.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api import errors
+from api.routers import ROUTERS
+from api.settings import Settings
+from geo_ntm import __version__
+from geo_ntm.boundaries.atlas import Atlas
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; ``settings`` default to the environment (``GEO_NTM_*``)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.atlas = Atlas.load(settings.region)
+        yield
+
+    app = FastAPI(
+        title="geo-ntm",
+        version=__version__,
+        summary="New Rural Development (Nông thôn mới) status over Vietnam's changing administrative units",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,5 @@
+"""One router per resource; :data:`ROUTERS` is the list ``create_app`` mounts."""
+
+from api.routers import boundaries, health, home
+
+ROUTERS = [health.router, home.router, boundaries.router]

@@ -1,0 +1,22 @@
+"""Service settings, read from the environment (prefix ``GEO_NTM_``) when the app is built."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from geo_ntm.paths import DEFAULT_REGION
+
+
+class Settings(BaseSettings):
+    """Everything the service can be told. Built inside :func:`api.main.create_app`, never at import."""
+
+    model_config = SettingsConfigDict(env_prefix="GEO_NTM_", extra="forbid")
+
+    #: The region file written by ``geo-ntm boundaries build``.
+    region: Path = DEFAULT_REGION
+    #: Optional base-map tile URL template (``https://…/{z}/{x}/{y}.png``); pages work without one.
+    base_map_url: str | None = None
+    #: Attribution shown with the base map.
+    base_map_attribution: str = ""
