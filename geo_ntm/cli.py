@@ -66,7 +66,10 @@ def _boundaries(sub) -> None:
     p.add_argument("--valid-on", required=True, help="date the file's boundaries are valid on (YYYY-MM-DD)")
     p.add_argument("--crs", help="CRS when the file has none, e.g. vn2000:tm3:107, vn2000:utm:48, EPSG:4326")
     p.add_argument("--province", help="GSO province code, to use its VN-2000 TM-3 central meridian")
-    p.add_argument("--layer")
+    p.add_argument("--layer", help="layer of a multi-layer file")
+    p.add_argument("--ignore-prj", action="store_true", help="ignore the file's own CRS (when it is mislabelled)")
+    p.add_argument("--code-width", type=int, default=5, help="zero-pad numeric codes to this width")
+    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.add_argument("--out", type=Path, required=True, help="GeoPackage to write")
     p.set_defaults(func=_import)
 
@@ -113,8 +116,10 @@ def _lineage(args) -> int:
     names = atlas.units["name"]
     for s in atlas.lineage(args.ref, args.date):
         share = "" if s.share is None else f" ({s.share:.0%} of it)"
-        print(f"{s.date} {s.kind:<17} {s.source} {names.get(s.source, '')} → {s.target} "
-              f"{names.get(s.target, '')}{share}  [{s.legal_act}]")
+        print(
+            f"{s.date} {s.kind:<17} {s.source} {names.get(s.source, '')} → {s.target} "
+            f"{names.get(s.target, '')}{share}  [{s.legal_act}]"
+        )
     return 0
 
 
@@ -129,8 +134,19 @@ def _crosswalk(args) -> int:
 def _import(args) -> int:
     from geo_ntm.boundaries.official import import_official
 
-    report = import_official(args.file, args.out, code_field=args.code_field, name_field=args.name_field,
-                             valid_on=args.valid_on, crs=args.crs, province=args.province)
+    report = import_official(
+        args.file,
+        args.out,
+        code_field=args.code_field,
+        name_field=args.name_field,
+        valid_on=args.valid_on,
+        crs=args.crs,
+        province=args.province,
+        layer=args.layer,
+        code_width=args.code_width,
+        ignore_file_crs=args.ignore_prj,
+        overwrite=args.force,
+    )
     print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
     return 0
 

@@ -8,5 +8,6 @@
 - :mod:`.build`: the reproducible build (``geo-ntm boundaries build``) writing a GeoPackage.
 - :mod:`.atlas`: the built dataset loaded for queries (units on a date, lineage, crosswalks).
 - :mod:`.check`: checks of a built dataset against the official lists.
-- :mod:`.official`, :mod:`.vn2000`: importing a province's own files (VN-2000 shapefiles).
+- :mod:`.official`, :mod:`.official_checks`, :mod:`.vn2000`: importing a province's own files
+  (VN-2000 shapefiles, TM-3 on the province's meridian), refusing an undeterminable CRS.
 """

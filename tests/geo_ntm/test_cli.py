@@ -28,3 +28,50 @@ def test_a_date_before_the_history_is_one_clear_line(capsys):
     assert main(["boundaries", "units", "--date", "2001-01-01"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "begins on 2010-09-28" in err
+
+
+def test_import_without_a_crs_says_how_to_name_it(capsys, tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    shp = tmp_path / "xa.shp"
+    gdf = gpd.GeoDataFrame(
+        {"MA_XA": ["07201"], "TEN_XA": ["Phường Thọ Xương"]}, geometry=[shapely.box(430000, 2350000, 432000, 2352000)]
+    )
+    gdf.to_file(shp)  # no CRS: no .prj is written
+    out = tmp_path / "out.gpkg"
+    code = main(
+        [
+            "boundaries",
+            "import",
+            str(shp),
+            "--code-field",
+            "MA_XA",
+            "--name-field",
+            "TEN_XA",
+            "--valid-on",
+            "2025-07-01",
+            "--out",
+            str(out),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "--crs" in err and not out.exists()
+    code = main(
+        [
+            "boundaries",
+            "import",
+            str(shp),
+            "--code-field",
+            "MA_XA",
+            "--name-field",
+            "TEN_XA",
+            "--valid-on",
+            "2025-07-01",
+            "--province",
+            "24",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0 and out.exists()
