@@ -15,8 +15,20 @@ from geo_ntm.boundaries.atlas import OPEN_END, Atlas
 router = APIRouter(prefix="/api/boundaries", tags=["boundaries"])
 
 Level = Literal["commune", "district", "province"]
-UNIT_FIELDS = ["uid", "level", "code", "name", "type", "parent_code", "province_code", "valid_from",
-               "valid_to", "area_km2", "official_area_km2", "note"]
+UNIT_FIELDS = [
+    "uid",
+    "level",
+    "code",
+    "name",
+    "type",
+    "parent_code",
+    "province_code",
+    "valid_from",
+    "valid_to",
+    "area_km2",
+    "official_area_km2",
+    "note",
+]
 
 
 def _plain(value):
@@ -33,9 +45,18 @@ def unit_record(row) -> dict:
 
 def _step(atlas: Atlas, s) -> dict:
     names = atlas.units["name"]
-    return {"direction": s.direction, "event_id": s.event_id, "date": s.date.isoformat(), "kind": s.kind,
-            "legal_act": s.legal_act or None, "from": s.source or None, "from_name": names.get(s.source),
-            "to": s.target or None, "to_name": names.get(s.target), "share": s.share}
+    return {
+        "direction": s.direction,
+        "event_id": s.event_id,
+        "date": s.date.isoformat(),
+        "kind": s.kind,
+        "legal_act": s.legal_act or None,
+        "from": s.source or None,
+        "from_name": names.get(s.source),
+        "to": s.target or None,
+        "to_name": names.get(s.target),
+        "share": s.share,
+    }
 
 
 @router.get("")
@@ -47,8 +68,9 @@ def region(atlas: AtlasDep) -> dict:
         "provinces_before_reform": atlas.info["provinces_before_reform"],
         "covered_from": atlas.covered_from.isoformat(),
         "reform_date": atlas.reform_date.isoformat(),
-        "change_dates": {lvl: [d.isoformat() for d in atlas.change_dates(lvl)]
-                         for lvl in ("commune", "district", "province")},
+        "change_dates": {
+            lvl: [d.isoformat() for d in atlas.change_dates(lvl)] for lvl in ("commune", "district", "province")
+        },
         "issues": atlas.issues.fillna("").to_dict(orient="records"),
         "sources": atlas.info["sources"],
     }

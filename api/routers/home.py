@@ -16,17 +16,42 @@ TEXT = {
     "vi": {
         "title": "Bản đồ xây dựng nông thôn mới",
         "lead": "Ranh giới hành chính qua các lần sắp xếp, gắn với kết quả xây dựng nông thôn mới của từng đơn vị.",
-        "region": "Địa bàn", "province": "Tỉnh", "formed_from": "Hình thành từ (trước 01/07/2025)",
-        "covered": "Thời kỳ có dữ liệu ranh giới", "today": "nay", "units_today": "Số xã, phường hiện nay",
-        "offers": "Dịch vụ", "language": "Ngôn ngữ",
+        "region": "Địa bàn",
+        "province": "Tỉnh",
+        "formed_from": "Hình thành từ (trước 01/07/2025)",
+        "covered": "Thời kỳ có dữ liệu ranh giới",
+        "today": "nay",
+        "units_today": "Số xã, phường hiện nay",
+        "offers": "Dịch vụ",
+        "language": "Ngôn ngữ",
         "sources": "Nguồn: danh mục đơn vị hành chính của Tổng cục Thống kê (GSO), ranh giới xã năm 2013, "
-                   "phương án sắp xếp năm 2025 (xem boundaries/sources/PROVENANCE.md).",
+        "phương án sắp xếp năm 2025 (xem boundaries/sources/PROVENANCE.md).",
         "links": [
-            ("/api/boundaries", "Lịch sử ranh giới (JSON)", "Các tỉnh hợp thành, thời kỳ, ngày thay đổi, vấn đề chưa giải quyết."),
-            ("/api/boundaries/units?date=2023-12-31&level=district", "Đơn vị theo ngày (GeoJSON)", "Các huyện ngày 31/12/2023; đổi date và level."),
-            ("/api/boundaries/units/07777/lineage?date=2024-06-01", "Nguồn gốc một đơn vị", "Các lần sáp nhập, đổi tên, chuyển đổi từ 2010 đến nay."),
-            ("/api/boundaries/crosswalk?from=2023-12-31&to=2025-07-01", "Bảng chuyển đổi giữa hai ngày", "Tỷ lệ diện tích của đơn vị cũ trong đơn vị mới."),
-            ("/api/boundaries/events?level=district", "Các sự kiện sắp xếp", "Ngày, văn bản, loại, đơn vị trước và sau."),
+            (
+                "/api/boundaries",
+                "Lịch sử ranh giới (JSON)",
+                "Các tỉnh hợp thành, thời kỳ, ngày thay đổi, vấn đề chưa giải quyết.",
+            ),
+            (
+                "/api/boundaries/units?date=2023-12-31&level=district",
+                "Đơn vị theo ngày (GeoJSON)",
+                "Các huyện ngày 31/12/2023; đổi date và level.",
+            ),
+            (
+                "/api/boundaries/units/07777/lineage?date=2024-06-01",
+                "Nguồn gốc một đơn vị",
+                "Các lần sáp nhập, đổi tên, chuyển đổi từ 2010 đến nay.",
+            ),
+            (
+                "/api/boundaries/crosswalk?from=2023-12-31&to=2025-07-01",
+                "Bảng chuyển đổi giữa hai ngày",
+                "Tỷ lệ diện tích của đơn vị cũ trong đơn vị mới.",
+            ),
+            (
+                "/api/boundaries/events?level=district",
+                "Các sự kiện sắp xếp",
+                "Ngày, văn bản, loại, đơn vị trước và sau.",
+            ),
             ("/docs", "Tài liệu API (OpenAPI)", "Mọi điểm truy cập, tham số và kiểu dữ liệu."),
             ("/healthz", "Tình trạng dịch vụ", ""),
         ],
@@ -34,17 +59,42 @@ TEXT = {
     "en": {
         "title": "New Rural Development map",
         "lead": "Administrative boundaries through every reorganisation, joined with each unit's New Rural Development status.",
-        "region": "Region", "province": "Province", "formed_from": "Formed from (before 1 July 2025)",
-        "covered": "Boundary history covers", "today": "today", "units_today": "Communes and wards today",
-        "offers": "What this service offers", "language": "Language",
+        "region": "Region",
+        "province": "Province",
+        "formed_from": "Formed from (before 1 July 2025)",
+        "covered": "Boundary history covers",
+        "today": "today",
+        "units_today": "Communes and wards today",
+        "offers": "What this service offers",
+        "language": "Language",
         "sources": "Sources: GSO administrative unit lists, 2013 commune polygons, the 2025 reorganisation "
-                   "mapping (see boundaries/sources/PROVENANCE.md).",
+        "mapping (see boundaries/sources/PROVENANCE.md).",
         "links": [
-            ("/api/boundaries", "Boundary history (JSON)", "Former provinces, period covered, change dates, unresolved issues."),
-            ("/api/boundaries/units?date=2023-12-31&level=district", "Units on a date (GeoJSON)", "Districts on 2023-12-31; change date and level."),
-            ("/api/boundaries/units/07777/lineage?date=2024-06-01", "A unit's lineage", "Merges, renames and reclassifications from 2010 to today."),
-            ("/api/boundaries/crosswalk?from=2023-12-31&to=2025-07-01", "Crosswalk between two dates", "Share of each old unit's area in each new unit."),
-            ("/api/boundaries/events?level=district", "Reorganisation events", "Date, legal act, kind, units before and after."),
+            (
+                "/api/boundaries",
+                "Boundary history (JSON)",
+                "Former provinces, period covered, change dates, unresolved issues.",
+            ),
+            (
+                "/api/boundaries/units?date=2023-12-31&level=district",
+                "Units on a date (GeoJSON)",
+                "Districts on 2023-12-31; change date and level.",
+            ),
+            (
+                "/api/boundaries/units/07777/lineage?date=2024-06-01",
+                "A unit's lineage",
+                "Merges, renames and reclassifications from 2010 to today.",
+            ),
+            (
+                "/api/boundaries/crosswalk?from=2023-12-31&to=2025-07-01",
+                "Crosswalk between two dates",
+                "Share of each old unit's area in each new unit.",
+            ),
+            (
+                "/api/boundaries/events?level=district",
+                "Reorganisation events",
+                "Date, legal act, kind, units before and after.",
+            ),
             ("/docs", "API documentation (OpenAPI)", "Every endpoint, parameter and type."),
             ("/healthz", "Service health", ""),
         ],
@@ -71,7 +121,10 @@ def home(request: Request, atlas: AtlasDep) -> HTMLResponse:
 @router.get("/docs", response_class=HTMLResponse)
 def docs() -> HTMLResponse:
     base = "/static/vendor/swagger-ui/5.35.0"
-    return get_swagger_ui_html(openapi_url="/openapi.json", title="geo-ntm API",
-                               swagger_js_url=f"{base}/swagger-ui-bundle.js",
-                               swagger_css_url=f"{base}/swagger-ui.css",
-                               swagger_favicon_url=f"{base}/favicon-32x32.png")
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="geo-ntm API",
+        swagger_js_url=f"{base}/swagger-ui-bundle.js",
+        swagger_css_url=f"{base}/swagger-ui.css",
+        swagger_favicon_url=f"{base}/favicon-32x32.png",
+    )

@@ -57,10 +57,14 @@ def derive_level(
                 versions.append(s)
             if not group_preds and day in initial:
                 continue
-            changes = attribute_changes(group_preds[0], group_succs[0]) if len(group_preds) == len(group_succs) == 1 else ()
+            changes = (
+                attribute_changes(group_preds[0], group_succs[0]) if len(group_preds) == len(group_succs) == 1 else ()
+            )
             if len(group_preds) == len(group_succs) == 1 and group_preds[0].parts != group_succs[0].parts:
                 changes += ("parts",)
-            event = Event(day, level, kind_of(changes, len(group_preds), len(group_succs)), group_preds, group_succs, changes)
+            event = Event(
+                day, level, kind_of(changes, len(group_preds), len(group_succs)), group_preds, group_succs, changes
+            )
             for p in group_preds:
                 for s in group_succs:
                     event.shares[(p.uid, s.uid)] = _share(p.parts, s.parts, part_area)
@@ -89,8 +93,16 @@ def _snapshot(level, live, lists, day, reform, after_reform) -> dict[str, Versio
         members[code].update(v.parts or ())
         attrs.setdefault(code, (name, parent))
     return {
-        code: Version(level, code, attrs[code][0], split_type(attrs[code][0])[0], attrs[code][1],
-                      attrs[code][1] if level == "district" else code, day, frozenset(parts))
+        code: Version(
+            level,
+            code,
+            attrs[code][0],
+            split_type(attrs[code][0])[0],
+            attrs[code][1],
+            attrs[code][1] if level == "district" else code,
+            day,
+            frozenset(parts),
+        )
         for code, parts in members.items()
     }
 

@@ -32,7 +32,9 @@ def as_date(value: date | str, what: str = "date") -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise InvalidParameterError(f"{what} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2023-12-31") from None
+        raise InvalidParameterError(
+            f"{what} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2023-12-31"
+        ) from None
 
 
 def _level(level: str) -> str:
@@ -58,8 +60,16 @@ class Step:
 class Atlas:
     """Units, events and parts of one region, with the questions asked of them."""
 
-    def __init__(self, units: gpd.GeoDataFrame, events: pd.DataFrame, links: pd.DataFrame,
-                 unit_parts: pd.DataFrame, parts: gpd.GeoDataFrame, info: dict, issues: pd.DataFrame):
+    def __init__(
+        self,
+        units: gpd.GeoDataFrame,
+        events: pd.DataFrame,
+        links: pd.DataFrame,
+        unit_parts: pd.DataFrame,
+        parts: gpd.GeoDataFrame,
+        info: dict,
+        issues: pd.DataFrame,
+    ):
         units = units.copy()
         units["valid_from"] = units["valid_from"].map(date.fromisoformat)
         units["valid_to"] = units["valid_to"].map(lambda s: date.fromisoformat(s) if s else OPEN_END)
@@ -93,8 +103,15 @@ class Atlas:
             links = read("event_links")
             for col in ["predecessor", "successor"]:
                 links[col] = links[col].fillna("")
-            return cls(units, read("events").fillna({"legal_act": "", "note": ""}), links,
-                       read("unit_parts"), read("parts"), info, read("issues"))
+            return cls(
+                units,
+                read("events").fillna({"legal_act": "", "note": ""}),
+                links,
+                read("unit_parts"),
+                read("parts"),
+                info,
+                read("issues"),
+            )
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, KeyError) as exc:
             raise SourceError(str(path), f"not a geo-ntm region file ({exc.__class__.__name__})") from None
 
@@ -126,8 +143,9 @@ class Atlas:
         found = self.units[self.units["code"] == code]
         if found.empty:
             raise UnknownUnitError(
-                code, f"no unit has code {code!r} in {self.name}; codes are 2 (province), 3 (district) "
-                "or 5 (commune) digits with leading zeros, e.g. '07210'"
+                code,
+                f"no unit has code {code!r} in {self.name}; codes are 2 (province), 3 (district) "
+                "or 5 (commune) digits with leading zeros, e.g. '07210'",
             )
         return found.sort_values("valid_from")
 
@@ -164,9 +182,18 @@ class Atlas:
         out = []
         for r in groups.get_group(uid).itertuples():
             e = self.events.loc[r.event_id]
-            out.append(Step("back" if back else "forward", r.event_id, date.fromisoformat(e["date"]), e["kind"],
-                            e["legal_act"], r.predecessor, r.successor,
-                            None if pd.isna(r.share) else float(r.share)))
+            out.append(
+                Step(
+                    "back" if back else "forward",
+                    r.event_id,
+                    date.fromisoformat(e["date"]),
+                    e["kind"],
+                    e["legal_act"],
+                    r.predecessor,
+                    r.successor,
+                    None if pd.isna(r.share) else float(r.share),
+                )
+            )
         return out
 
     def lineage(self, ref: str, on: date | str | None = None) -> list[Step]:
@@ -188,8 +215,9 @@ class Atlas:
         return steps
 
     # -- crosswalk ---------------------------------------------------------------------
-    def crosswalk(self, day_a: date | str, day_b: date | str, level_a: str = "commune",
-                  level_b: str | None = None) -> pd.DataFrame:
+    def crosswalk(
+        self, day_a: date | str, day_b: date | str, level_a: str = "commune", level_b: str | None = None
+    ) -> pd.DataFrame:
         """For each unit on ``day_a``, the units on ``day_b`` that hold its area.
 
         Returns one row per overlapping pair: ``uid_a``, ``code_a``, ``name_a``, ``uid_b``,
@@ -215,8 +243,9 @@ class Atlas:
             out[f"name_{side}"] = out[f"uid_{side}"].map(names["name"])
         unknown = a[~a["uid"].isin(pa["uid_a"])]
         if len(unknown):
-            extra = pd.DataFrame({"uid_a": unknown["uid"], "code_a": unknown["code"], "name_a": unknown["name"],
-                                  "share_of_a": np.nan})
+            extra = pd.DataFrame(
+                {"uid_a": unknown["uid"], "code_a": unknown["code"], "name_a": unknown["name"], "share_of_a": np.nan}
+            )
             out = pd.concat([out, extra], ignore_index=True)
         cols = ["uid_a", "code_a", "name_a", "uid_b", "code_b", "name_b", "area_km2", "share_of_a", "share_of_b"]
         return out[cols].sort_values(["code_a", "code_b"]).reset_index(drop=True)

@@ -82,9 +82,15 @@ def build(province: str, sources_dir: str | Path) -> BuildResult:
     parts = {c: g for c, g in zip(codes, cleaned) if c}
     part_area = dict(zip(parts, area_km2(list(parts.values()))))
     part_rows = [
-        {"part_id": c, "name_2013": vintage[c].name, "district_2013": vintage[c].district,
-         "source_id": sid, "source_row": int(row)}
-        for c, sid, row in zip(codes, polys["source_id"], polys["row"]) if c
+        {
+            "part_id": c,
+            "name_2013": vintage[c].name,
+            "district_2013": vintage[c].district,
+            "source_id": sid,
+            "source_row": int(row),
+        }
+        for c, sid, row in zip(codes, polys["source_id"], polys["row"])
+        if c
     ]
     non_admin = [dict(row, geometry=g) for row, g in zip(non_admin, cleaned[(codes == "").to_numpy()])]
 
@@ -110,8 +116,11 @@ def build(province: str, sources_dir: str | Path) -> BuildResult:
     for e in levels["district"][1] + levels["province"][1]:
         if e.date in notes:
             places = [split_type(v.name)[1] for v in e.predecessors + e.successors]
-            places += [split_type(province_names[v.province_code])[1] for v in e.predecessors + e.successors
-                       if v.province_code in province_names]
+            places += [
+                split_type(province_names[v.province_code])[1]
+                for v in e.predecessors + e.successors
+                if v.province_code in province_names
+            ]
             e.legal_act, e.legal_act_text = legal_acts(notes[e.date], places)
             e.legal_act_source = "GSO change note" if e.legal_act else None
     _apply_supplements(src.read_supplement_events(m.supplement_events), province, versions, events)
@@ -131,12 +140,26 @@ def build(province: str, sources_dir: str | Path) -> BuildResult:
         "polygons_matched_by_similar_spelling": spelled,
         "list_anomalies": [
             {"date": a.date.isoformat(), "code": a.code, "row": a.row, "problem": a.problem}
-            for a in lists.anomalies if lists.ever_in(a.code, set(olds))
+            for a in lists.anomalies
+            if lists.ever_in(a.code, set(olds))
         ],
         "sources": _hashes(m),
     }
-    return BuildResult(province, name, olds, starts, m.reform_date, versions, events, communes.issues,
-                       parts, part_rows, non_admin, official, info)
+    return BuildResult(
+        province,
+        name,
+        olds,
+        starts,
+        m.reform_date,
+        versions,
+        events,
+        communes.issues,
+        parts,
+        part_rows,
+        non_admin,
+        official,
+        info,
+    )
 
 
 def _apply_supplements(table, province, versions: list[Version], events: list[Event]) -> None:
@@ -144,21 +167,35 @@ def _apply_supplements(table, province, versions: list[Version], events: list[Ev
     for r in table[table["province_code"] == province].itertuples():
         preds = [_version_on(versions, r.level, c, day_before(r.date)) for c in r.predecessors.split(";")]
         succs = [_version_on(versions, r.level, c, r.date) for c in r.successors.split(";")]
-        for i, p in enumerate(preds):
+        for p in preds:
             if p.valid_to is None or p.valid_to >= r.date:
-                cont = Version(p.level, p.code, p.name, p.type, p.parent_code, p.province_code, r.date,
-                               p.parts, p.valid_to, p.note)
+                cont = Version(
+                    p.level, p.code, p.name, p.type, p.parent_code, p.province_code, r.date, p.parts, p.valid_to, p.note
+                )
                 p.valid_to = day_before(r.date)
                 versions.append(cont)
                 succs.append(cont)
-        event = Event(r.date, r.level, r.kind, preds, succs, ("parts",), r.legal_act or None,
-                      None, r.source, geometry_reconstructed=False,
-                      area_km2=None if r.area_km2 != r.area_km2 else float(r.area_km2), note=r.note)
+        event = Event(
+            r.date,
+            r.level,
+            r.kind,
+            preds,
+            succs,
+            ("parts",),
+            r.legal_act or None,
+            None,
+            r.source,
+            geometry_reconstructed=False,
+            area_km2=None if r.area_km2 != r.area_km2 else float(r.area_km2),
+            note=r.note,
+        )
         for p in preds:
             for s in succs:
                 event.shares[(p.uid, s.uid)] = None
         for v in succs:
-            v.note = (v.note + " " if v.note else "") + f"Outline does not show the {r.kind.replace('_', ' ')} of {r.date}."
+            v.note = (
+                v.note + " " if v.note else ""
+            ) + f"Outline does not show the {r.kind.replace('_', ' ')} of {r.date}."
         events.append(event)
 
 
@@ -177,8 +214,15 @@ def _apply_acts(table, province, events: list[Event]) -> None:
 
 
 def _hashes(m: src.Manifest) -> dict[str, str]:
-    files = [m.code_changes, m.units_before_reform, m.units_after_reform, m.reform_mapping, m.polygons,
-             m.supplement_events, m.legal_acts]
+    files = [
+        m.code_changes,
+        m.units_before_reform,
+        m.units_after_reform,
+        m.reform_mapping,
+        m.polygons,
+        m.supplement_events,
+        m.legal_acts,
+    ]
     return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
 
 

@@ -43,9 +43,16 @@ def counts(atlas: Atlas, lists: CodeLists) -> Check:
             ours = units[units["province_code"] == p]
             theirs = {c: a for c, a in listed.items() if a.province_code == p}
             n_districts = len(atlas.units_on(day, "district").query("province_code == @p"))
-            rows.append({"date": day.isoformat(), "province": p, "communes": len(ours),
-                         "listed": len(theirs), "districts": n_districts,
-                         "listed_districts": len({a.district_code for a in theirs.values()})})
+            rows.append(
+                {
+                    "date": day.isoformat(),
+                    "province": p,
+                    "communes": len(ours),
+                    "listed": len(theirs),
+                    "districts": n_districts,
+                    "listed_districts": len({a.district_code for a in theirs.values()}),
+                }
+            )
             if set(ours["code"]) != set(theirs) or rows[-1]["districts"] != rows[-1]["listed_districts"]:
                 bad.append(rows[-1])
     after = atlas.units_on(atlas.reform_date, "commune")
@@ -71,10 +78,17 @@ def listed_codes(atlas: Atlas, before, after, mapping) -> Check:
         problems += _compare(ours, r.old_code, r.old_name, last, "reform mapping (old)")
     known = {i.code for i in atlas.issues.itertuples()}
     unexplained = [p for p in problems if p["code"] not in known]
-    summary = f"{len(problems)} differences, all recorded as build issues" if not unexplained else (
-        f"{len(unexplained)} differences not explained by a build issue")
-    return Check("listed codes exist with the listed names", not unexplained, summary,
-                 {"differences": problems, "unexplained": unexplained})
+    summary = (
+        f"{len(problems)} differences, all recorded as build issues"
+        if not unexplained
+        else (f"{len(unexplained)} differences not explained by a build issue")
+    )
+    return Check(
+        "listed codes exist with the listed names",
+        not unexplained,
+        summary,
+        {"differences": problems, "unexplained": unexplained},
+    )
 
 
 def _compare(ours, code, name, day, source) -> list[dict]:
@@ -101,10 +115,13 @@ def area_conservation(atlas: Atlas) -> Check:
         worst = max(worst, abs(a - b) / a)
         checked += 1
     ok = worst <= AREA_TOLERANCE
-    return Check("area is conserved through every event", ok,
-                 f"{checked} events checked, worst relative difference {worst:.2e} (tolerance {AREA_TOLERANCE:g}); "
-                 f"{len(skipped)} not checked (outline not reconstructable)",
-                 {"checked": checked, "worst": worst, "skipped": skipped})
+    return Check(
+        "area is conserved through every event",
+        ok,
+        f"{checked} events checked, worst relative difference {worst:.2e} (tolerance {AREA_TOLERANCE:g}); "
+        f"{len(skipped)} not checked (outline not reconstructable)",
+        {"checked": checked, "worst": worst, "skipped": skipped},
+    )
 
 
 def nesting(atlas: Atlas) -> Check:
@@ -125,8 +142,12 @@ def nesting(atlas: Atlas) -> Check:
             d = districts.loc[c.parent_code] if c.parent_code in districts.index else None
             if d is None or not parts[c.uid] <= parts[d["uid"]]:
                 problems.append(f"{day}: {c.code} {c.name} is not inside district {c.parent_code}")
-    return Check("layers nest exactly on every date", not problems,
-                 "all dates nest" if not problems else f"{len(problems)} problems", {"problems": problems[:20]})
+    return Check(
+        "layers nest exactly on every date",
+        not problems,
+        "all dates nest" if not problems else f"{len(problems)} problems",
+        {"problems": problems[:20]},
+    )
 
 
 def official_areas(atlas: Atlas) -> Check:
@@ -145,14 +166,21 @@ def official_areas(atlas: Atlas) -> Check:
         "total_km2": round(float(new["area_km2"].sum()), 1),
         "official_total_km2": round(float(new["official_area_km2"].sum()), 1),
         "worst": [
-            {"code": r.code, "name": r.name, "area_km2": round(r.area_km2, 2),
-             "official_area_km2": r.official_area_km2, "diff_pct": round(d, 1)}
+            {
+                "code": r.code,
+                "name": r.name,
+                "area_km2": round(r.area_km2, 2),
+                "official_area_km2": r.official_area_km2,
+                "diff_pct": round(d, 1),
+            }
             for r, d in sorted(zip(new.itertuples(), diff), key=lambda t: -abs(t[1]))[:5]
         ],
     }
-    summary = (f"{stats['units']} units: median |diff| {stats['median_abs_pct']}%, p90 {stats['p90_abs_pct']}%, "
-               f"max {stats['max_abs_pct']}%; {stats['within_5pct']} within 5%; total "
-               f"{stats['total_km2']} km² vs {stats['official_total_km2']} km² official")
+    summary = (
+        f"{stats['units']} units: median |diff| {stats['median_abs_pct']}%, p90 {stats['p90_abs_pct']}%, "
+        f"max {stats['max_abs_pct']}%; {stats['within_5pct']} within 5%; total "
+        f"{stats['total_km2']} km² vs {stats['official_total_km2']} km² official"
+    )
     # A report, not a gate: the base polygons are a thinned 2013 vintage.
     return Check("dissolved areas against the official area_km2 (report)", True, summary, stats)
 

@@ -77,8 +77,7 @@ class CodeLists:
         self.anomalies: list[Anomaly] = []
         self._changes = changes
         state = {
-            r.code: _attrs(r.name, r.district_code, r.district, r.province_code, r.province)
-            for r in final.itertuples()
+            r.code: _attrs(r.name, r.district_code, r.district, r.province_code, r.province) for r in final.itertuples()
         }
         snapshots: list[tuple[date, dict[str, Attrs]]] = []
         ordered = changes.sort_values(["effective", "snapshot", "row"], ascending=False)

@@ -72,9 +72,16 @@ class CommuneHistory:
         for target, codes in list(absorbed.items()):
             for code in self._detached(target, codes):
                 codes.remove(code)
-                self._unresolved(code, change.removed[code].name, f"it would join {target}, but borders neither it nor the units merging with it", change)
+                self._unresolved(
+                    code,
+                    change.removed[code].name,
+                    f"it would join {target}, but borders neither it nor the units merging with it",
+                    change,
+                )
         for code in sorted(change.added):
-            self.issues.append(Issue(day, "commune", code, f"{change.added[code].name}: new code; its territory is not in the sources"))
+            self.issues.append(
+                Issue(day, "commune", code, f"{change.added[code].name}: new code; its territory is not in the sources")
+            )
         for target in sorted(set(absorbed) | set(change.changed)):
             after = self._after(change, target)
             if after is None:
@@ -120,7 +127,8 @@ class CommuneHistory:
         if len(by_alias) > 1:
             return None, f"alias_keys of several units {sorted(by_alias)} hold its name"
         same = [
-            c for c, a in after.items()
+            c
+            for c, a in after.items()
             if c != code and a.district_code == attrs.district_code and short_key(a.name) == short
         ]
         if len(same) == 1:
@@ -170,10 +178,27 @@ class CommuneHistory:
             for r in group.itertuples():
                 version = self.current.get(r.old_code)
                 if version is None:
-                    self.issues.append(Issue(day, "commune", r.old_code, f"mapping puts {r.old_name} into {r.new_name}, but no unit has code {r.old_code} on {day_before(day)}; ignored", "reform mapping"))
+                    self.issues.append(
+                        Issue(
+                            day,
+                            "commune",
+                            r.old_code,
+                            f"mapping puts {r.old_name} into {r.new_name}, but no unit has code {r.old_code} "
+                            f"on {day_before(day)}; ignored",
+                            "reform mapping",
+                        )
+                    )
                     continue
                 if fold(version.name) != fold(r.old_name):
-                    self.issues.append(Issue(day, "commune", r.old_code, f"mapping calls it {r.old_name!r}, the list {version.name!r}", "reform mapping"))
+                    self.issues.append(
+                        Issue(
+                            day,
+                            "commune",
+                            r.old_code,
+                            f"mapping calls it {r.old_name!r}, the list {version.name!r}",
+                            "reform mapping",
+                        )
+                    )
                 preds.append(version)
                 whole &= bool(r.whole)
                 consumed.add(r.old_code)
@@ -187,7 +212,15 @@ class CommuneHistory:
             event.geometry_reconstructed = parts is not None
         for code in sorted(set(self.current) - consumed):
             if self.current[code].valid_from < day:
-                self.issues.append(Issue(day, "commune", code, f"{self.current[code].name} is in no new unit of the mapping", "reform mapping"))
+                self.issues.append(
+                    Issue(
+                        day,
+                        "commune",
+                        code,
+                        f"{self.current[code].name} is in no new unit of the mapping",
+                        "reform mapping",
+                    )
+                )
 
     # -- helpers -----------------------------------------------------------------------
     def _open(self, version: Version) -> None:

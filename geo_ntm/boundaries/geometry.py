@@ -73,7 +73,9 @@ def match_codes(polygons, listed: dict[str, Attrs], path: str) -> tuple[pd.Serie
             what = "no unit" if not found else f"several units {found}"
             raise SourceError(path, f"{name!r} in {district!r} matches {what} of the code list", row=row)
         if found[0] in taken:
-            raise SourceError(path, f"{name!r} matches code {found[0]}, already drawn by row {taken[found[0]]}", row=row)
+            raise SourceError(
+                path, f"{name!r} matches code {found[0]}, already drawn by row {taken[found[0]]}", row=row
+            )
         taken[found[0]] = int(row)
         codes.append(found[0])
     missing = sorted(set(listed) - set(taken))

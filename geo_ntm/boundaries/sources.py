@@ -79,9 +79,7 @@ def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:
         raise SourceError(str(path), f"cannot be read as UTF-8 CSV ({exc.__class__.__name__})") from None
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise SourceError(
-            str(path), f"missing column(s) {missing}; the file has {list(frame.columns)}"
-        )
+        raise SourceError(str(path), f"missing column(s) {missing}; the file has {list(frame.columns)}")
     return frame
 
 

@@ -72,30 +72,34 @@ def events_frames(result: BuildResult) -> tuple[pd.DataFrame, pd.DataFrame]:
     for e in result.events:
         n = counters[(e.date, e.level)] = counters.get((e.date, e.level), 0) + 1
         eid = f"{e.date.isoformat()}/{e.level}/{n:03d}"
-        rows.append({
-            "event_id": eid,
-            "date": e.date.isoformat(),
-            "level": e.level,
-            "kind": e.kind,
-            "changes": ",".join(e.changes),
-            "predecessors": ";".join(v.uid for v in e.predecessors),
-            "successors": ";".join(v.uid for v in e.successors),
-            "legal_act": e.legal_act or "",
-            "legal_act_text": e.legal_act_text or "",
-            "legal_act_source": e.legal_act_source or "",
-            "geometry_reconstructed": bool(e.geometry_reconstructed),
-            "area_km2": e.area_km2,
-            "note": e.note,
-        })
+        rows.append(
+            {
+                "event_id": eid,
+                "date": e.date.isoformat(),
+                "level": e.level,
+                "kind": e.kind,
+                "changes": ",".join(e.changes),
+                "predecessors": ";".join(v.uid for v in e.predecessors),
+                "successors": ";".join(v.uid for v in e.successors),
+                "legal_act": e.legal_act or "",
+                "legal_act_text": e.legal_act_text or "",
+                "legal_act_source": e.legal_act_source or "",
+                "geometry_reconstructed": bool(e.geometry_reconstructed),
+                "area_km2": e.area_km2,
+                "note": e.note,
+            }
+        )
         for p in e.predecessors or [None]:
             for s in e.successors or [None]:
                 share = e.shares.get((p.uid, s.uid)) if p and s else None
-                links.append({
-                    "event_id": eid,
-                    "predecessor": p.uid if p else "",
-                    "successor": s.uid if s else "",
-                    "share": None if share is None else round(share, 6),
-                })
+                links.append(
+                    {
+                        "event_id": eid,
+                        "predecessor": p.uid if p else "",
+                        "successor": s.uid if s else "",
+                        "share": None if share is None else round(share, 6),
+                    }
+                )
     return pd.DataFrame(rows), pd.DataFrame(links, columns=["event_id", "predecessor", "successor", "share"])
 
 
@@ -106,15 +110,20 @@ def write_gpkg(result: BuildResult, path: Path) -> None:
     unit_parts = pd.DataFrame(
         [(v.uid, p) for v in result.versions if v.parts for p in sorted(v.parts)], columns=["uid", "part_id"]
     )
-    parts = gpd.GeoDataFrame(result.part_rows, geometry=[result.parts[r["part_id"]] for r in result.part_rows], crs="EPSG:4326")
+    parts = gpd.GeoDataFrame(
+        result.part_rows, geometry=[result.parts[r["part_id"]] for r in result.part_rows], crs="EPSG:4326"
+    )
     parts["area_km2"] = area_km2(parts.geometry.values).round(6)
     non_admin = gpd.GeoDataFrame(
         [{k: v for k, v in r.items() if k != "geometry"} for r in result.non_admin],
-        geometry=[r["geometry"] for r in result.non_admin], crs="EPSG:4326",
+        geometry=[r["geometry"] for r in result.non_admin],
+        crs="EPSG:4326",
     )
     issues = pd.DataFrame(
-        [{"date": _iso(i.date), "level": i.level, "code": i.code, "problem": i.problem, "source": i.source}
-         for i in result.issues],
+        [
+            {"date": _iso(i.date), "level": i.level, "code": i.code, "problem": i.problem, "source": i.source}
+            for i in result.issues
+        ],
         columns=["date", "level", "code", "problem", "source"],
     )
     info = pd.DataFrame(
@@ -124,8 +133,13 @@ def write_gpkg(result: BuildResult, path: Path) -> None:
     # A fixed timestamp in gpkg_contents makes the file byte-for-byte reproducible.
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": f"{result.reform.isoformat()}T00:00:00.000Z"})
     pyogrio.write_dataframe(units, path, layer="units", promote_to_multi=True, **opts)
-    for name, frame in [("unit_parts", unit_parts), ("events", events), ("event_links", links),
-                        ("issues", issues), ("build_info", info)]:
+    for name, frame in [
+        ("unit_parts", unit_parts),
+        ("events", events),
+        ("event_links", links),
+        ("issues", issues),
+        ("build_info", info),
+    ]:
         pyogrio.write_dataframe(frame, path, layer=name, **opts)
     pyogrio.write_dataframe(parts, path, layer="parts", promote_to_multi=True, **opts)
     if len(non_admin):

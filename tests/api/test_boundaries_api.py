@@ -10,16 +10,22 @@ FEATURE_COLLECTION = {
     "required": ["type", "features"],
     "properties": {
         "type": {"const": "FeatureCollection"},
-        "features": {"type": "array", "items": {
-            "type": "object",
-            "required": ["type", "properties", "geometry"],
-            "properties": {
-                "type": {"const": "Feature"},
-                "geometry": {"type": "object", "required": ["type", "coordinates"],
-                             "properties": {"type": {"enum": ["Polygon", "MultiPolygon"]}}},
-                "properties": {"type": "object", "required": ["code", "name", "valid_from"]},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["type", "properties", "geometry"],
+                "properties": {
+                    "type": {"const": "Feature"},
+                    "geometry": {
+                        "type": "object",
+                        "required": ["type", "coordinates"],
+                        "properties": {"type": {"enum": ["Polygon", "MultiPolygon"]}},
+                    },
+                    "properties": {"type": "object", "required": ["code", "name", "valid_from"]},
+                },
             },
-        }},
+        },
     },
 }
 

@@ -126,7 +126,9 @@ def test_missing_column_lists_what_the_file_has(sources):
 def test_bad_supplement_date_names_row_and_column(sources):
     (sources / "supplement_events.csv").write_text(
         "date,province_code,level,kind,predecessors,successors,area_km2,legal_act,note,source\n"
-        "2025-13-01,98,district,partial_transfer,901,901,1,,x,y\n", encoding="utf-8")
+        "2025-13-01,98,district,partial_transfer,901,901,1,,x,y\n",
+        encoding="utf-8",
+    )
     with pytest.raises(SourceError, match=r"row 1, column 'date': '2025-13-01' is not an ISO date"):
         build("98", sources)
 
