@@ -8,10 +8,15 @@ from fastapi import Depends, Request
 
 from api.settings import Settings
 from geo_ntm.boundaries.atlas import Atlas
+from geo_ntm.status.service import StatusService
 
 
 def get_atlas(request: Request) -> Atlas:
     return request.app.state.atlas
+
+
+def get_status(request: Request) -> StatusService:
+    return request.app.state.status
 
 
 def get_settings(request: Request) -> Settings:
@@ -20,3 +25,4 @@ def get_settings(request: Request) -> Settings:
 
 AtlasDep = Annotated[Atlas, Depends(get_atlas)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+StatusDep = Annotated[StatusService, Depends(get_status)]

@@ -12,12 +12,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from geo_ntm.errors import (
+    ConflictError,
     CRSError,
     DateOutOfRangeError,
     GeometryError,
     GeoNtmError,
     InvalidParameterError,
     SourceError,
+    TooLargeError,
     UnknownUnitError,
 )
 
@@ -30,6 +32,8 @@ STATUS: dict[type[GeoNtmError], int] = {
     SourceError: 422,
     CRSError: 422,
     GeometryError: 422,
+    ConflictError: 409,
+    TooLargeError: 413,
 }
 
 

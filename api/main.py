@@ -16,6 +16,9 @@ from api.routers import ROUTERS
 from api.settings import Settings
 from geo_ntm import __version__
 from geo_ntm.boundaries.atlas import Atlas
+from geo_ntm.status.demo import load_demo
+from geo_ntm.status.service import StatusService
+from geo_ntm.status.store import SqliteStore
 
 STATIC = Path(__file__).parent / "static"
 
@@ -26,7 +29,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.atlas = Atlas.load(settings.region)
+        atlas = Atlas.load(settings.region)
+        store = SqliteStore(settings.store)
+        if settings.demo and store.data_version() == 0:
+            load_demo(store)
+        app.state.atlas = atlas
+        app.state.status = StatusService(atlas, store)
         yield
 
     app = FastAPI(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from geo_ntm.paths import DEFAULT_REGION
+from geo_ntm.paths import DEFAULT_REGION, ROOT
 
 
 class Settings(BaseSettings):
@@ -16,6 +16,10 @@ class Settings(BaseSettings):
 
     #: The region file written by ``geo-ntm boundaries build``.
     region: Path = DEFAULT_REGION
+    #: The status store (SQLite file; created and migrated at start).
+    store: Path = ROOT / "var" / "geo-ntm.sqlite"
+    #: Load the embedded Bắc Giang status dataset into an empty store at start.
+    demo: bool = True
     #: Optional base-map tile URL template (``https://…/{z}/{x}/{y}.png``); pages work without one.
     base_map_url: str | None = None
     #: Attribution shown with the base map.

@@ -60,3 +60,11 @@ class CRSError(GeoNtmError, ValueError):
 
 class GeometryError(GeoNtmError, ValueError):
     """A geometry is missing, empty, of the wrong type, or invalid beyond repair."""
+
+
+class ConflictError(GeoNtmError):
+    """The change conflicts with what is stored (a duplicate, or a record already corrected)."""
+
+
+class TooLargeError(GeoNtmError):
+    """An upload or request is larger than allowed."""

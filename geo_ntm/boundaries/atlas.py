@@ -86,6 +86,10 @@ class Atlas:
         self.reform_date = date.fromisoformat(info["reform_date"])
         self._by_succ = links.groupby("successor")
         self._by_pred = links.groupby("predecessor")
+        #: uid → frozenset of base part ids (empty when the outline is unknown)
+        self.parts_of: dict[str, frozenset] = {
+            uid: frozenset(group) for uid, group in unit_parts.groupby("uid")["part_id"]
+        }
 
     @classmethod
     def load(cls, path: str | Path) -> Atlas:

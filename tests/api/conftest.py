@@ -8,6 +8,7 @@ from api.settings import Settings
 
 
 @pytest.fixture(scope="session")
-def client():
-    with TestClient(create_app(Settings())) as c:
+def client(tmp_path_factory):
+    store = tmp_path_factory.mktemp("store") / "geo-ntm.sqlite"
+    with TestClient(create_app(Settings(store=store))) as c:
         yield c

@@ -1,0 +1,39 @@
+"""The one palette of status maps, shared by pages, PNG tiles, printed maps and legends.
+
+Ordered statuses use ColorBrewer YlGnBu steps: light to dark as the level rises, so the order
+reads in greyscale print and for the common forms of colour blindness. "Awaiting review" is
+orange, apart from the sequence, and is also drawn with hatching (a second cue besides
+colour); "not applicable" (wards, towns) is neutral grey.
+"""
+
+from __future__ import annotations
+
+COLORS = {
+    "chua_dat": "#ffffcc",
+    "dat_chuan": "#a1dab4",
+    "hoan_thanh": "#a1dab4",
+    "nang_cao": "#41b6c4",
+    "kieu_mau": "#225ea8",
+    "cho_ra_soat": "#f28e2b",
+    "khong_ap_dung": "#d9d9d9",
+    "khong_du_lieu": "#ffffff",
+}
+NO_DATA = "#ffffff"
+OUTLINE = "#4d4d4d"
+DISTRICT_OUTLINE = "#1a1a1a"
+#: Statuses drawn with a hatch pattern as well as a colour.
+HATCHED = ("cho_ra_soat",)
+#: Legend order (hoan_thanh shares dat_chuan's colour and is listed with it where it occurs).
+LEGEND_ORDER = (
+    "chua_dat", "dat_chuan", "hoan_thanh", "nang_cao", "kieu_mau", "cho_ra_soat", "khong_ap_dung", "khong_du_lieu",
+)
+
+
+def rgb(hex_color: str) -> tuple[int, int, int]:
+    """``"#a1dab4"`` → ``(161, 218, 180)``."""
+    h = hex_color.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def color(status: str | None) -> str:
+    return COLORS.get(status or "", NO_DATA)

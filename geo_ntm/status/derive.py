@@ -1,0 +1,240 @@
+"""Status of every unit on any date, derived from the decisions and the boundary history.
+
+A decision is about the unit version in force on its signing date. Status follows that unit
+through renames, reclassifications and district changes (same territory), and stays with a
+unit that lost part of its land, but it does not pass to a unit formed by a merger (Guidance
+5424/BNN-VPĐP): such a unit, with no decision of its own yet, is "awaiting review"
+(``cho_ra_soat``) and carries what its constituents held, never silently the best or worst.
+
+Two ways to ask:
+
+- :meth:`StatusBook.on` (``mode="date"``): decisions signed on or before the date;
+- :meth:`StatusBook.for_year` (``mode="year"``): decisions whose "năm" label is at most the
+  year, on the boundaries of 31 December, which is how the province reports a year
+  (Lục Nam, signed 11/01/2024, counts for 2023).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+
+from geo_ntm.boundaries.atlas import Atlas
+
+from .levels import LABELS, RANK
+from .model import Decision, Revocation
+
+CONTINUING = {"rename", "reclassification", "district_change", "partial_transfer"}
+NEW_UNIT = {"merge", "split", "reorganisation", "creation"}
+URBAN = {"Phường", "Thị trấn"}
+
+
+@dataclass
+class Status:
+    """The status of one unit version on one date, and why."""
+
+    uid: str
+    status: str
+    decision: Decision | None = None
+    constituents: list[dict] = field(default_factory=list)
+    formed_on: date | None = None
+    held_before: str | None = None
+
+    @property
+    def source(self) -> str | None:
+        if self.decision is not None:
+            return self.decision.source
+        sources = {c["source"] for c in self.constituents if c.get("source")}
+        return "illustrative" if "illustrative" in sources else (sources.pop() if sources else None)
+
+    def summary(self, lang: str = "vi") -> str | None:
+        """ "3 of 3 constituents NTM; 1 advanced" for a unit awaiting review, else None."""
+        if self.status != "cho_ra_soat":
+            return None
+        ranks = [RANK.get(c["status"], -1) for c in self.constituents]
+        n, ntm = len(ranks), sum(r >= 1 for r in ranks)
+        adv, model = sum(r >= 2 for r in ranks), sum(r >= 3 for r in ranks)
+        waiting = sum(c["status"] == "cho_ra_soat" for c in self.constituents)
+        na = sum(c["status"] == "khong_ap_dung" for c in self.constituents)
+        if lang == "en":
+            parts = [f"{ntm} of {n} constituents NTM"]
+            parts += [f"{adv} advanced"] if adv else []
+            parts += [f"{model} model"] if model else []
+            parts += [f"{waiting} awaiting review"] if waiting else []
+            parts += [f"{na} wards/towns"] if na else []
+        else:
+            parts = [f"{ntm}/{n} đơn vị cũ đạt chuẩn NTM"]
+            parts += [f"{adv} nâng cao"] if adv else []
+            parts += [f"{model} kiểu mẫu"] if model else []
+            parts += [f"{waiting} chờ rà soát"] if waiting else []
+            parts += [f"{na} phường, thị trấn"] if na else []
+        return "; ".join(parts)
+
+
+class StatusBook:
+    """Decisions and revocations laid over a boundary history; built once per data version."""
+
+    def __init__(self, atlas: Atlas, decisions: list[Decision], revocations: list[Revocation]):
+        self.atlas = atlas
+        self.root: dict[str, str] = {}
+        self.origin: dict[str, pd.Series | None] = {}
+        self._chain_links()
+        self.unplaced: list[Decision | Revocation] = []
+        self.records: dict[str, list] = {}
+        for record in [*decisions, *revocations]:
+            if record.unit_level == "village":
+                continue
+            uid = self.version_at(record.unit_level, record.unit_code, record.signed)
+            if uid is None:
+                self.unplaced.append(record)
+            else:
+                self.records.setdefault(self.root[uid], []).append(record)
+        for items in self.records.values():
+            items.sort(key=lambda r: (r.signed, isinstance(r, Revocation)))
+        self.covered = self._covered_parts()
+
+    def _covered_parts(self) -> frozenset:
+        """Parts of the former provinces that have any record; elsewhere "no decision" means "no data"."""
+        u = self.atlas.units
+        olds = [
+            self.atlas.parts_of.get(uid, frozenset())
+            for uid in u[(u["level"] == "province") & (u["valid_from"] < self.atlas.reform_date)]["uid"]
+        ]
+        covered: set = set()
+        for root in self.records:
+            parts = self.atlas.parts_of.get(root, frozenset())
+            for province in olds:
+                if parts & province:
+                    covered |= province
+        return frozenset(covered)
+
+    def _chain_links(self) -> None:
+        """Which versions share a status history (a chain), and what event started each chain.
+
+        A version continues its predecessor's chain through a rename, reclassification or
+        district change, and keeps its own chain when it loses land (the same-code successor
+        of a split or a partial transfer). A merger, or a new unit carved out by a split,
+        starts a new chain: its status is its own to earn.
+        """
+        atlas = self.atlas
+        by_succ = atlas._by_succ
+        for uid in atlas.units.sort_values("valid_from")["uid"]:
+            incoming = by_succ.get_group(uid) if uid in by_succ.groups else None
+            root, origin = uid, None
+            if incoming is not None:
+                events = [atlas.events.loc[e] for e in dict.fromkeys(incoming["event_id"])]
+                kinds = {e["kind"] for e in events}
+                code = uid.split("@")[0]
+                same = [p for p in incoming["predecessor"] if p.split("@")[0] == code]
+                if len(incoming) == 1 and kinds <= CONTINUING - {"partial_transfer"}:
+                    root = self.root[incoming["predecessor"].iloc[0]]
+                elif len(same) == 1 and not kinds & {"merge", "reorganisation"} and kinds <= CONTINUING | {"split"}:
+                    root = self.root[same[0]]
+                else:
+                    origin = next((e for e in events if e["kind"] in NEW_UNIT), events[0])
+            self.root[uid] = root
+            if root == uid:
+                self.origin[uid] = origin
+
+    def version_at(self, level: str, code: str, day: date) -> str | None:
+        u = self.atlas.units
+        found = u[(u["level"] == level) & (u["code"] == code) & (u["valid_from"] <= day) & (u["valid_to"] >= day)]
+        return None if found.empty else found["uid"].iloc[0]
+
+    # -- one unit ----------------------------------------------------------------------
+    def status_of(self, uid: str, day: date, year: int | None = None) -> Status:
+        """Status of version ``uid`` on ``day`` (``year`` set: decisions labelled up to it)."""
+        unit = self.atlas.units.loc[uid]
+        held = self._held(self.root[uid], day, year)
+        if unit["level"] == "commune" and unit["type"] in URBAN:
+            return Status(uid, "khong_ap_dung", held_before=held[0] if held else None)
+        if held:
+            return Status(uid, held[0], held[1])
+        if not self.atlas.parts_of.get(uid, frozenset()) & self.covered:
+            return Status(uid, "khong_du_lieu")
+        origin = self.origin.get(self.root[uid])
+        if origin is not None and origin["kind"] in NEW_UNIT:
+            formed = date.fromisoformat(origin["date"])
+            before = formed - timedelta(days=1)
+            constituents = []
+            for pred in [p for p in origin["predecessors"].split(";") if p]:
+                s = self.status_of(pred, before, year)
+                pu = self.atlas.units.loc[pred]
+                constituents.append(
+                    {
+                        "uid": pred,
+                        "code": pu["code"],
+                        "name": pu["name"],
+                        "status": s.status,
+                        "decision_no": s.decision.decision_no if s.decision else None,
+                        "source": s.source,
+                    }
+                )
+            return Status(uid, "cho_ra_soat", constituents=constituents, formed_on=formed)
+        return Status(uid, "chua_dat")
+
+    def _held(self, root: str, day: date, year: int | None) -> tuple[str, Decision] | None:
+        held: dict[str, Decision] = {}
+        for r in self.records.get(root, ()):
+            if r.signed > day and year is None:
+                break
+            if year is not None and isinstance(r, Decision) and r.year_label > year:
+                continue
+            if year is not None and isinstance(r, Revocation) and r.signed.year > year:
+                continue
+            if isinstance(r, Decision):
+                held[r.level] = r
+            else:
+                for level in [lv for lv in held if RANK[lv] >= RANK[r.level]]:
+                    del held[level]
+        if not held:
+            return None
+        level = max(held, key=lambda lv: (RANK[lv], held[lv].signed))
+        return level, held[level]
+
+    # -- a whole level -----------------------------------------------------------------
+    def on(self, day: date | str, level: str = "commune") -> pd.DataFrame:
+        """Status of every unit of ``level`` in force on ``day``."""
+        units = self.atlas.units_on(day, level)
+        day = self.atlas.check_date(day)
+        return self._frame(units, [self.status_of(uid, day) for uid in units["uid"]])
+
+    def for_year(self, year: int, level: str = "commune") -> pd.DataFrame:
+        """Status at the end of ``year`` as the province reports it (by the "năm" label)."""
+        day = date(year, 12, 31)
+        units = self.atlas.units_on(day, level)
+        return self._frame(units, [self.status_of(uid, day, year) for uid in units["uid"]])
+
+    @staticmethod
+    def _frame(units: pd.DataFrame, statuses: list[Status]) -> pd.DataFrame:
+        rows = []
+        for s in statuses:
+            d = s.decision
+            rows.append(
+                {
+                    "uid": s.uid,
+                    "status": s.status,
+                    "status_vi": LABELS["vi"][s.status],
+                    "status_en": LABELS["en"][s.status],
+                    "decision_id": d.id if d else None,
+                    "decision_no": d.decision_no if d else None,
+                    "decision_signed": d.signed.isoformat() if d else None,
+                    "decision_precision": d.signed_precision if d else None,
+                    "year_label": d.year_label if d else None,
+                    "authority": d.authority if d else None,
+                    "criteria_set": d.criteria_set if d else None,
+                    "criteria_met": list(d.criteria_met) if d and d.criteria_met is not None else None,
+                    "field": d.field if d else None,
+                    "source": s.source,
+                    "citation": d.citation if d else None,
+                    "formed_on": s.formed_on.isoformat() if s.formed_on else None,
+                    "constituents": s.constituents or None,
+                    "review_vi": s.summary("vi"),
+                    "review_en": s.summary("en"),
+                    "held_before": s.held_before,
+                }
+            )
+        out = pd.DataFrame(rows)
+        return units[["uid", "code", "name", "type", "parent_code", "province_code"]].merge(out, on="uid")

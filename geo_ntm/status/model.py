@@ -1,0 +1,179 @@
+"""Records of the NTM programme, as the programme keeps them: dated decisions, never a field.
+
+Every record says where it comes from: ``source`` is ``"official"`` (with a ``citation``) or
+``"illustrative"`` (made up to show the tool, consistent with the published totals). A
+correction is a new record whose ``supersedes`` names the old one; both stay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+SOURCES = ("official", "illustrative")
+UNIT_LEVELS = ("commune", "district", "village", "province")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A recognition: a unit reached a level by a decision.
+
+    ``unit_code`` is the GSO code (for a village: ``"<commune code>:<village name>"``);
+    ``signed`` is the signing date (``signed_precision="year"`` when only the year is known,
+    then ``signed`` is 31 December of it); ``year_label`` is the "năm" the decision recognises,
+    which can differ from the signing year.
+    """
+
+    unit_level: str
+    unit_code: str
+    unit_name: str
+    level: str
+    signed: date
+    year_label: int
+    source: str
+    decision_no: str | None = None
+    signed_precision: str = "day"
+    authority: str | None = None
+    criteria_set: str | None = None
+    criteria_met: tuple[int, ...] | None = None
+    field: str | None = None
+    citation: str | None = None
+    note: str | None = None
+    supersedes: int | None = None
+    id: int | None = None
+    recorded_at: str | None = None
+    recorded_by: str | None = None
+
+    @property
+    def key(self) -> tuple:
+        """What makes two decisions the same decision (used to refuse duplicates)."""
+        return (self.unit_level, self.unit_code, self.level, self.decision_no or "", self.signed)
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """A decision withdrawing a level (thu hồi); levels at or above ``level`` are lost."""
+
+    unit_level: str
+    unit_code: str
+    unit_name: str
+    level: str
+    signed: date
+    source: str
+    decision_no: str | None = None
+    authority: str | None = None
+    reason: str | None = None
+    citation: str | None = None
+    supersedes: int | None = None
+    id: int | None = None
+    recorded_at: str | None = None
+    recorded_by: str | None = None
+
+    @property
+    def key(self) -> tuple:
+        return (self.unit_level, self.unit_code, self.level, self.decision_no or "", self.signed)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Criteria a unit met on a date, short of a recognition (self-assessment, district review)."""
+
+    unit_level: str
+    unit_code: str
+    unit_name: str
+    as_of: date
+    criteria_set: str
+    criteria_met: tuple[int, ...]
+    source: str
+    citation: str | None = None
+    supersedes: int | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class DifficultyList:
+    """One version of a list of especially difficult communes (or villages), with its act."""
+
+    id: str
+    kind: str  # "commune" or "village"
+    title: str
+    legal_act: str
+    valid_from: date
+    valid_to: date | None
+    source: str
+    citation: str | None = None
+    amends: str | None = None
+    entries: tuple[DifficultyEntry, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class DifficultyEntry:
+    unit_code: str  # commune code; for a village list, the commune the village belongs to
+    unit_name: str
+    village: str | None = None
+    source: str = "official"
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class VillageCount:
+    """Villages of a commune on a date: all, NTM, model; and of them the especially difficult ones."""
+
+    commune_code: str
+    commune_name: str
+    as_of: date
+    total: int
+    ntm: int
+    kieu_mau: int
+    source: str
+    dbkk_total: int | None = None
+    dbkk_ntm: int | None = None
+    citation: str | None = None
+    supersedes: int | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class PlanTarget:
+    """A plan target: a metric over a scope to reach by a deadline.
+
+    ``metric`` is one of :data:`METRICS`; ``scope`` names the districts (old codes) it covers,
+    empty for the whole province.
+    """
+
+    id: str
+    title_vi: str
+    title_en: str
+    metric: str
+    target: float
+    deadline: date
+    source: str
+    scope: tuple[str, ...] = ()
+    province_code: str | None = None
+    citation: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportedFigure:
+    """A figure the province published (e.g. model villages recognised in a year)."""
+
+    province_code: str
+    year: int
+    metric: str
+    value: float
+    source: str
+    citation: str | None = None
+
+
+METRICS = {
+    "dbkk_villages_ntm_share": (
+        "Tỷ lệ thôn đạt chuẩn NTM tại các xã ĐBKK",
+        "Share of villages in especially difficult communes that are NTM",
+    ),
+    "communes_ntm": ("Số xã đạt chuẩn NTM", "Communes at NTM standard"),
+    "communes_nang_cao": ("Số xã đạt chuẩn NTM nâng cao", "Communes at advanced NTM"),
+    "communes_kieu_mau": ("Số xã đạt chuẩn NTM kiểu mẫu", "Communes at model NTM"),
+    "districts_achieved": ("Số đơn vị cấp huyện đạt chuẩn/hoàn thành nhiệm vụ", "District-level units achieved"),
+    "districts_nang_cao": ("Số huyện đạt chuẩn NTM nâng cao", "Districts at advanced NTM"),
+    "villages_kieu_mau_new": ("Số thôn NTM kiểu mẫu công nhận trong năm", "Model villages recognised in the year"),
+}

@@ -1,0 +1,135 @@
+"""Schema of the status store, as numbered migrations (``PRAGMA user_version`` counts them).
+
+A migration is only ever appended; released ones are never edited.
+"""
+
+MIGRATIONS = [
+    """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta (key, value) VALUES ('data_version', '0');
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    unit_level TEXT NOT NULL CHECK (unit_level IN ('commune', 'district', 'village', 'province')),
+    unit_code TEXT NOT NULL,
+    unit_name TEXT NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('dat_chuan', 'hoan_thanh', 'nang_cao', 'kieu_mau')),
+    field TEXT,
+    decision_no TEXT,
+    signed TEXT NOT NULL,
+    signed_precision TEXT NOT NULL DEFAULT 'day' CHECK (signed_precision IN ('day', 'year')),
+    year_label INTEGER NOT NULL,
+    authority TEXT,
+    criteria_set TEXT,
+    criteria_met TEXT,
+    source TEXT NOT NULL CHECK (source IN ('official', 'illustrative')),
+    citation TEXT,
+    note TEXT,
+    supersedes INTEGER REFERENCES decisions (id),
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    request_id TEXT
+);
+CREATE UNIQUE INDEX decisions_corrected_once ON decisions (supersedes) WHERE supersedes IS NOT NULL;
+CREATE INDEX decisions_unit ON decisions (unit_level, unit_code);
+CREATE TABLE revocations (
+    id INTEGER PRIMARY KEY,
+    unit_level TEXT NOT NULL CHECK (unit_level IN ('commune', 'district', 'village', 'province')),
+    unit_code TEXT NOT NULL,
+    unit_name TEXT NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('dat_chuan', 'hoan_thanh', 'nang_cao', 'kieu_mau')),
+    decision_no TEXT,
+    signed TEXT NOT NULL,
+    authority TEXT,
+    reason TEXT,
+    source TEXT NOT NULL CHECK (source IN ('official', 'illustrative')),
+    citation TEXT,
+    supersedes INTEGER REFERENCES revocations (id),
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    request_id TEXT
+);
+CREATE UNIQUE INDEX revocations_corrected_once ON revocations (supersedes) WHERE supersedes IS NOT NULL;
+CREATE TABLE difficulty_lists (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('commune', 'village')),
+    title TEXT NOT NULL,
+    legal_act TEXT NOT NULL,
+    valid_from TEXT NOT NULL,
+    valid_to TEXT,
+    source TEXT NOT NULL CHECK (source IN ('official', 'illustrative')),
+    citation TEXT,
+    amends TEXT REFERENCES difficulty_lists (id)
+);
+CREATE TABLE difficulty_entries (
+    list_id TEXT NOT NULL REFERENCES difficulty_lists (id),
+    unit_code TEXT NOT NULL,
+    unit_name TEXT NOT NULL,
+    village TEXT,
+    source TEXT NOT NULL CHECK (source IN ('official', 'illustrative')),
+    note TEXT
+);
+CREATE TABLE village_counts (
+    id INTEGER PRIMARY KEY,
+    commune_code TEXT NOT NULL,
+    commune_name TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    total INTEGER NOT NULL CHECK (total >= 0),
+    ntm INTEGER NOT NULL CHECK (ntm >= 0 AND ntm <= total),
+    kieu_mau INTEGER NOT NULL CHECK (kieu_mau >= 0 AND kieu_mau <= ntm),
+    dbkk_total INTEGER CHECK (dbkk_total IS NULL OR (dbkk_total >= 0 AND dbkk_total <= total)),
+    dbkk_ntm INTEGER CHECK (dbkk_ntm IS NULL OR (dbkk_ntm >= 0 AND dbkk_ntm <= dbkk_total)),
+    source TEXT NOT NULL CHECK (source IN ('official', 'illustrative')),
+    citation TEXT,
+    supersedes INTEGER REFERENCES village_counts (id),
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    request_id TEXT
+);
+CREATE TABLE plan_targets (
+    id TEXT PRIMARY KEY,
+    title_vi TEXT NOT NULL,
+    title_en TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    target REAL NOT NULL,
+    deadline TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('official', 'illustrative')),
+    scope TEXT NOT NULL DEFAULT '[]',
+    province_code TEXT,
+    citation TEXT
+);
+CREATE TABLE reported_figures (
+    id INTEGER PRIMARY KEY,
+    province_code TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    metric TEXT NOT NULL,
+    value REAL NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('official', 'illustrative')),
+    citation TEXT
+);
+CREATE TABLE assessments (
+    id INTEGER PRIMARY KEY,
+    unit_level TEXT NOT NULL CHECK (unit_level IN ('commune', 'district')),
+    unit_code TEXT NOT NULL,
+    unit_name TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    criteria_set TEXT NOT NULL,
+    criteria_met TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('official', 'illustrative')),
+    citation TEXT,
+    supersedes INTEGER REFERENCES assessments (id),
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    request_id TEXT
+);
+CREATE TABLE changes (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    request_id TEXT,
+    action TEXT NOT NULL,
+    tbl TEXT NOT NULL,
+    record_id TEXT,
+    detail TEXT
+)
+""",
+]

@@ -1,0 +1,218 @@
+"""The figures the province reports, computed from the records, with progress against plans.
+
+"Communes" here are xã: wards and towns (phường, thị trấn) are outside the commune NTM
+programme, as in the province's own counts ("154 of 182 communes"). Cumulative counts nest:
+a model commune is also advanced and NTM.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from .derive import StatusBook
+from .levels import RANK
+from .model import METRICS, Decision, DifficultyList, PlanTarget, ReportedFigure, VillageCount
+
+
+@dataclass
+class Records:
+    """What a summary reads besides decisions: lists, village counts, targets, reported figures."""
+
+    difficulty_lists: list[DifficultyList] = field(default_factory=list)
+    village_counts: list[VillageCount] = field(default_factory=list)
+    plan_targets: list[PlanTarget] = field(default_factory=list)
+    reported: list[ReportedFigure] = field(default_factory=list)
+
+
+def _rank(statuses: pd.Series) -> pd.Series:
+    return statuses.map(lambda s: RANK.get(s, -1))
+
+
+def summary(
+    book: StatusBook, records: Records, *, year: int | None = None, day: date | None = None, province: str | None = None
+) -> dict:
+    """Figures for the end of ``year`` (by "năm" label) or for ``day`` (by signing date).
+
+    ``province`` is a province code in force then (default: the region's province of that day).
+    """
+    if (year is None) == (day is None):
+        raise ValueError("give year or day")
+    as_of = date(year, 12, 31) if year is not None else book.atlas.check_date(day)
+    communes = book.for_year(year) if year is not None else book.on(as_of)
+    districts = book.for_year(year, "district") if year is not None else book.on(as_of, "district")
+    provinces = book.atlas.units_on(as_of, "province")
+    province = province or provinces["code"].iloc[0]
+    communes = communes[communes["province_code"] == province]
+    districts = districts[districts["province_code"] == province]
+    xa = communes[communes["type"] == "Xã"]
+    r = _rank(xa["status"])
+    figures = {
+        "communes_total": int(len(xa)),
+        "communes_ntm": int((r >= 1).sum()),
+        "communes_nang_cao": int((r >= 2).sum()),
+        "communes_kieu_mau": int((r >= 3).sum()),
+        "communes_not_yet": int((xa["status"] == "chua_dat").sum()),
+        "communes_awaiting_review": int((xa["status"] == "cho_ra_soat").sum()),
+        "communes_no_data": int((xa["status"] == "khong_du_lieu").sum()),
+        "wards_and_towns": int((communes["type"] != "Xã").sum()),
+        "districts_total": int(len(districts)),
+        "districts_achieved": int((_rank(districts["status"]) >= 1).sum()),
+        "districts_nang_cao": int((_rank(districts["status"]) >= 2).sum()),
+    }
+    figures["communes_ntm_share"] = round(figures["communes_ntm"] / figures["communes_total"], 4) if len(xa) else None
+    if year is not None:
+        figures.update(_new_in_year(book, year, set(communes["uid"]) | _earlier(book, communes)))
+    sources = pd.concat([xa["source"], districts["source"]]).dropna()
+    return {
+        "as_of": as_of.isoformat(),
+        "mode": "year" if year is not None else "date",
+        "year": year,
+        "province": province,
+        "province_name": provinces.set_index("code").loc[province, "name"],
+        "figures": figures,
+        "by_district": _by_district(communes, districts),
+        "targets": [
+            _progress(t, book, records, as_of, communes, districts)
+            for t in records.plan_targets
+            if t.province_code in (None, province)
+        ],
+        "reported": _reported(records.reported, province, year, figures),
+        "sources": {
+            "official": int((sources == "official").sum()),
+            "illustrative": int((sources == "illustrative").sum()),
+        },
+        "illustrative": bool((sources == "illustrative").any()),
+    }
+
+
+def _earlier(book: StatusBook, communes: pd.DataFrame) -> set[str]:
+    """Uids of the chains of the communes in force (a decision of the year may be on an older version)."""
+    roots = {book.root[u] for u in communes["uid"]}
+    return {u for u, root in book.root.items() if root in roots}
+
+
+def _new_in_year(book: StatusBook, year: int, uids: set[str]) -> dict:
+    counts = {"communes_ntm_new": 0, "communes_nang_cao_new": 0, "communes_kieu_mau_new": 0}
+    key = {"dat_chuan": "communes_ntm_new", "nang_cao": "communes_nang_cao_new", "kieu_mau": "communes_kieu_mau_new"}
+    roots = {book.root[u] for u in uids}
+    for root in roots:
+        for r in book.records.get(root, ()):
+            if isinstance(r, Decision) and r.unit_level == "commune" and r.year_label == year and r.level in key:
+                counts[key[r.level]] += 1
+    return counts
+
+
+def _by_district(communes: pd.DataFrame, districts: pd.DataFrame) -> list[dict]:
+    rows = []
+    for d in districts.sort_values("code").itertuples():
+        xa = communes[(communes["parent_code"] == d.code) & (communes["type"] == "Xã")]
+        r = _rank(xa["status"])
+        rows.append(
+            {
+                "code": d.code,
+                "name": d.name,
+                "status": d.status,
+                "decision_no": d.decision_no,
+                "year_label": d.year_label,
+                "source": d.source,
+                "communes": int(len(xa)),
+                "ntm": int((r >= 1).sum()),
+                "nang_cao": int((r >= 2).sum()),
+                "kieu_mau": int((r >= 3).sum()),
+                "not_yet": int((xa["status"] == "chua_dat").sum()),
+                "awaiting_review": int((xa["status"] == "cho_ra_soat").sum()),
+            }
+        )
+    return rows
+
+
+def dbkk_villages(book: StatusBook, records: Records, as_of: date, districts: tuple[str, ...] = ()) -> dict:
+    """Villages of the especially difficult communes (list in force on ``as_of``) and how many are NTM."""
+    lists = [dl for dl in records.difficulty_lists if dl.kind == "commune" and dl.valid_from <= as_of]
+    if not lists:
+        return {"list": None, "communes": 0, "villages": 0, "ntm": 0, "share": None}
+    dl = max(lists, key=lambda d: d.valid_from)
+    codes = []
+    for e in dl.entries:
+        uid = book.version_at("commune", e.unit_code, min(as_of, dl.valid_to or as_of))
+        uid = uid or book.version_at("commune", e.unit_code, dl.valid_from)
+        if uid and (not districts or book.atlas.units.loc[uid, "parent_code"] in districts):
+            codes.append(e.unit_code)
+    latest: dict[str, VillageCount] = {}
+    for v in records.village_counts:
+        if (
+            v.commune_code in codes
+            and v.as_of <= as_of
+            and (v.commune_code not in latest or v.as_of > latest[v.commune_code].as_of)
+        ):
+            latest[v.commune_code] = v
+    total = sum(v.dbkk_total or 0 for v in latest.values())
+    ntm = sum(v.dbkk_ntm or 0 for v in latest.values())
+    return {
+        "list": dl.id,
+        "communes": len(codes),
+        "communes_with_counts": len(latest),
+        "villages": total,
+        "ntm": ntm,
+        "share": round(ntm / total, 4) if total else None,
+        "as_of_counts": max((v.as_of for v in latest.values()), default=None),
+    }
+
+
+def _progress(t: PlanTarget, book, records, as_of, communes, districts) -> dict:
+    if t.metric == "dbkk_villages_ntm_share":
+        info = dbkk_villages(book, records, min(as_of, t.deadline), t.scope)
+        needed = math.ceil(t.target * info["villages"] - 1e-9)
+        current = info["share"]
+        extra = {
+            "villages": info["villages"],
+            "ntm_villages": info["ntm"],
+            "gap_villages": max(0, needed - info["ntm"]),
+        }
+    elif t.metric.startswith("communes_"):
+        xa = communes[communes["type"] == "Xã"]
+        need = {"communes_ntm": 1, "communes_nang_cao": 2, "communes_kieu_mau": 3}[t.metric]
+        current, extra = int((_rank(xa["status"]) >= need).sum()), {}
+    elif t.metric.startswith("districts_"):
+        d = districts[districts["code"].isin(t.scope)] if t.scope else districts
+        current, extra = int((_rank(d["status"]) >= (2 if t.metric == "districts_nang_cao" else 1)).sum()), {}
+    else:
+        current, extra = None, {}
+    return {
+        "id": t.id,
+        "title_vi": t.title_vi,
+        "title_en": t.title_en,
+        "metric": t.metric,
+        "metric_vi": METRICS.get(t.metric, (t.metric,))[0],
+        "target": t.target,
+        "deadline": t.deadline.isoformat(),
+        "current": current,
+        "progress": round(current / t.target, 4) if current is not None and t.target else None,
+        "met": current is not None and current >= t.target,
+        "due": as_of >= t.deadline,
+        "source": t.source,
+        "citation": t.citation,
+        **extra,
+    }
+
+
+def _reported(reported: list[ReportedFigure], province: str, year: int | None, figures: dict) -> list[dict]:
+    out = []
+    for f in reported:
+        if f.province_code == province and f.year == year:
+            computed = figures.get(f.metric)
+            out.append(
+                {
+                    "metric": f.metric,
+                    "reported": f.value,
+                    "computed": computed,
+                    "agrees": computed is None or abs(computed - f.value) < 1e-9,
+                    "source": f.source,
+                    "citation": f.citation,
+                }
+            )
+    return out

@@ -1,0 +1,105 @@
+"""The embedded dataset: the province's published figures, targets, labels, and the flags."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from geo_ntm.status.demo import load_demo
+from geo_ntm.status.derive import StatusBook
+from geo_ntm.status.flags import consistency_flags
+from geo_ntm.status.model import DifficultyEntry, DifficultyList
+from geo_ntm.status.store import SqliteStore
+from geo_ntm.status.summary import Records, summary
+
+from .conftest import decision
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    store = SqliteStore(tmp_path_factory.mktemp("demo") / "s.sqlite")
+    load_demo(store)
+    return store
+
+
+@pytest.fixture(scope="module")
+def book(atlas, demo):
+    return StatusBook(atlas, demo.decisions(), demo.revocations())
+
+
+@pytest.fixture(scope="module")
+def records(demo):
+    return Records(demo.difficulty_lists(), demo.village_counts(), demo.plan_targets(), demo.reported_figures())
+
+
+def test_end_of_2023_matches_the_published_totals(book, records):
+    s = summary(book, records, year=2023)
+    f = s["figures"]
+    assert s["province_name"] == "Tỉnh Bắc Giang"
+    assert (f["communes_total"], f["communes_ntm"], f["communes_nang_cao"], f["communes_kieu_mau"]) == (
+        182,
+        154,
+        58,
+        12,
+    )
+    assert (f["communes_ntm_new"], f["communes_nang_cao_new"], f["communes_kieu_mau_new"]) == (9, 15, 11)
+    assert f["districts_achieved"] == 7
+    assert all(r["agrees"] for r in s["reported"]) and len(s["reported"]) == 8
+    assert s["illustrative"] is True
+
+
+def test_not_yet_ntm_communes_lie_in_the_three_mountain_districts(book):
+    frame = book.for_year(2023)
+    behind = frame[
+        (frame["province_code"] == "24")
+        & (frame["type"] == "Xã")
+        & ~frame["status"].isin(["dat_chuan", "nang_cao", "kieu_mau"])
+    ]
+    assert len(behind) == 28 and set(behind["parent_code"]) == {"215", "219", "220"}
+
+
+def test_dbkk_village_target_shows_progress_and_gap(book, records):
+    t = {x["id"]: x for x in summary(book, records, year=2024)["targets"]}["dbkk-villages-60pct-2025"]
+    assert t["source"] == "official" and t["target"] == 0.6 and not t["met"]
+    assert 0 < t["current"] < 0.6
+    assert t["gap_villages"] == -(-6 * t["villages"] // 10) - t["ntm_villages"]
+
+
+def test_every_record_says_where_it_comes_from(demo):
+    for d in demo.decisions():
+        assert d.source in ("official", "illustrative") and d.citation
+        if d.unit_level == "commune":
+            assert d.source == "illustrative" and d.decision_no.startswith("MH-")
+    assert {v.source for v in demo.village_counts()} == {"illustrative"}
+    official = [d for d in demo.decisions() if d.source == "official"]
+    assert sorted(d.unit_code for d in official) == ["216", "217", "218", "221", "222", "223"]
+
+
+def test_the_embedded_data_raises_no_flag(book, demo):
+    assert consistency_flags(book, demo.difficulty_lists()) == []
+
+
+def test_flags_name_each_inconsistency(atlas):
+    decisions = [
+        decision("07222", "nang_cao", "2021-06-01", no="skip"),  # advanced without NTM
+        decision("217", "dat_chuan", "2019-12-25", unit_level="district", no="1892/QĐ-TTg"),  # communes not NTM
+        decision("07204", "dat_chuan", "2025-03-01", no="late"),  # unit gone
+        decision("07477", "dat_chuan", "2023-03-01", no="ward"),  # thị trấn by then
+        decision("07663", "dat_chuan", "2022-03-01", no="dbkk"),  # listed below
+    ]
+    dbkk = DifficultyList(
+        "861/QĐ-TTg",
+        "commune",
+        "t",
+        "861/QĐ-TTg",
+        date(2021, 6, 4),
+        date(2024, 6, 30),
+        "illustrative",
+        entries=(DifficultyEntry("07663", "Xã Tuấn Đạo"),),
+    )
+    flags = {f.kind: f for f in consistency_flags(StatusBook(atlas, decisions, []), [dbkk])}
+    assert set(flags) == {"skipped_level", "district_before_communes", "outside_validity", "urban_unit", "dbkk_and_ntm"}
+    assert "without NTM" in flags["skipped_level"].message_en
+    assert flags["district_before_communes"].message_en.startswith("District recognised while 2")
+    assert flags["dbkk_and_ntm"].date == date(2022, 3, 1)
