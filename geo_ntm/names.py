@@ -78,3 +78,34 @@ def canonical(name: str) -> str:
     """NFC name with its unit type spelt the standard way ("Thị Xã Việt Yên" → "Thị xã Việt Yên")."""
     unit_type, short = split_type(name)
     return f"{unit_type} {short}" if unit_type else short
+
+
+ENGLISH_TYPES = {
+    "Xã": "Commune",
+    "Phường": "Ward",
+    "Thị trấn": "Township",
+    "Đặc khu": "Special Zone",
+    "Huyện": "District",
+    "Quận": "Urban District",
+    "Thị xã": "Town",
+    "Thành phố": "City",
+    "Tỉnh": "Province",
+}
+
+
+def english(name: str) -> str:
+    """An English rendering for readers without Vietnamese: "Xã Sơn Động" → "Son Dong Commune".
+
+    Diacritics are dropped (title case kept) and the type is translated; the Vietnamese name
+    stays the official one.
+    """
+    unit_type, short = split_type(name)
+    ascii_short = " ".join(w[:1].upper() + w[1:] for w in fold(short).split())
+    kept = unicodedata.normalize("NFD", short.replace("đ", "d").replace("Đ", "D"))
+    kept = "".join(ch for ch in kept if unicodedata.category(ch) != "Mn")
+    ascii_short = kept if kept.replace(" ", "").isascii() else ascii_short
+    if not unit_type:
+        return ascii_short
+    if ascii_short.isdigit():
+        return f"{ENGLISH_TYPES[unit_type]} {ascii_short}"
+    return f"{ascii_short} {ENGLISH_TYPES[unit_type]}"

@@ -78,6 +78,12 @@ class StatusBook:
 
     def __init__(self, atlas: Atlas, decisions: list[Decision], revocations: list[Revocation]):
         self.atlas = atlas
+        self._spans: dict[tuple[str, str], list[tuple[date, date, str]]] = {}
+        self._unit: dict[str, tuple[str, str, str, str]] = {}
+        cols = ["level", "code", "valid_from", "valid_to", "uid", "type", "name"]
+        for r in atlas.units[cols].itertuples(index=False):
+            self._spans.setdefault((r.level, r.code), []).append((r.valid_from, r.valid_to, r.uid))
+            self._unit[r.uid] = (r.level, r.type, r.code, r.name)
         self.root: dict[str, str] = {}
         self.origin: dict[str, pd.Series | None] = {}
         self._chain_links()
@@ -139,16 +145,18 @@ class StatusBook:
                 self.origin[uid] = origin
 
     def version_at(self, level: str, code: str, day: date) -> str | None:
-        u = self.atlas.units
-        found = u[(u["level"] == level) & (u["code"] == code) & (u["valid_from"] <= day) & (u["valid_to"] >= day)]
-        return None if found.empty else found["uid"].iloc[0]
+        """Uid of the version of unit ``code`` in force on ``day``, or None."""
+        for start, end, uid in self._spans.get((level, code), ()):
+            if start <= day <= end:
+                return uid
+        return None
 
     # -- one unit ----------------------------------------------------------------------
     def status_of(self, uid: str, day: date, year: int | None = None) -> Status:
         """Status of version ``uid`` on ``day`` (``year`` set: decisions labelled up to it)."""
-        unit = self.atlas.units.loc[uid]
+        level, unit_type, _, _ = self._unit[uid]
         held = self._held(self.root[uid], day, year)
-        if unit["level"] == "commune" and unit["type"] in URBAN:
+        if level == "commune" and unit_type in URBAN:
             return Status(uid, "khong_ap_dung", held_before=held[0] if held else None)
         if held:
             return Status(uid, held[0], held[1])

@@ -1,0 +1,103 @@
+"""Status joined to the boundaries of a date: the rows every map, table and export is made of.
+
+One row per unit in force, with its geometry and everything a tooltip, popup, table or
+download shows: names (Vietnamese and English), status and the decision behind it, criteria
+met (from the decision, or from the latest assessment for a unit not yet recognised), the
+"awaiting review" detail for merged units, the difficulty flag and village counts, and the
+data source label of the row.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+
+from geo_ntm.names import english
+
+from .criteria import criteria_sets
+from .derive import StatusBook
+from .levels import RANK
+from .model import Assessment
+from .summary import Records
+
+COLUMNS = [
+    "code", "uid", "name", "name_en", "type", "parent_code", "parent_name", "province_code", "status", "status_vi",
+    "status_en", "rank", "decision_no", "decision_signed", "decision_precision", "year_label", "authority",
+    "criteria_set", "criteria_met", "criteria_total", "criteria_source", "review_vi", "review_en", "constituents",
+    "formed_on", "held_before", "source", "citation", "dbkk", "dbkk_list", "villages_total", "villages_ntm",
+    "villages_kieu_mau", "dbkk_villages", "dbkk_villages_ntm", "villages_as_of", "area_km2",
+]
+
+
+def status_frame(book: StatusBook, records: Records, assessments: list[Assessment], *, level: str = "commune",
+                 day: date | str | None = None, year: int | None = None) -> gpd.GeoDataFrame:
+    """Units of ``level`` on ``day`` (or at the end of ``year``, by "năm" label) with their status."""
+    atlas = book.atlas
+    if year is not None:
+        day = date(year, 12, 31)
+        status = book.for_year(year, level)
+    else:
+        day = atlas.check_date(day)
+        status = book.on(day, level)
+    units = atlas.units_on(day, level)
+    parents = atlas.units_on(day, "district").set_index("code")["name"] if level == "commune" else pd.Series(dtype=str)
+    frame = units[["uid", "area_km2", "geometry"]].merge(status, on="uid")
+    frame["name_en"] = frame["name"].map(english)
+    frame["parent_name"] = frame["parent_code"].map(parents)
+    frame["rank"] = frame["status"].map(lambda s: RANK.get(s, -1))
+    _criteria(frame, book, assessments, day)
+    _difficulty(frame, book, records, day)
+    frame = gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+    return frame[COLUMNS + ["geometry"]].sort_values("code").reset_index(drop=True)
+
+
+def _criteria(frame: pd.DataFrame, book: StatusBook, assessments: list[Assessment], day: date) -> None:
+    latest: dict[str, Assessment] = {}
+    for a in assessments:
+        if a.as_of <= day:
+            uid = book.version_at(a.unit_level, a.unit_code, a.as_of)
+            root = book.root.get(uid) if uid else None
+            if root and (root not in latest or a.as_of > latest[root].as_of):
+                latest[root] = a
+    sets = criteria_sets()
+    met, total, source, cset = [], [], [], []
+    for r in frame.itertuples():
+        if r.criteria_met is not None and not (isinstance(r.criteria_met, float)):
+            found, where, set_id = list(r.criteria_met), "decision", r.criteria_set
+        elif r.rank < 1 and (a := latest.get(book.root[r.uid])) is not None:
+            found, where, set_id = list(a.criteria_met), f"assessment {a.as_of.isoformat()}", a.criteria_set
+        else:
+            found, where, set_id = None, None, r.criteria_set
+        met.append(found)
+        source.append(where)
+        cset.append(set_id)
+        total.append(len(sets[set_id].numbers) if set_id in sets else None)
+    frame["criteria_met"], frame["criteria_total"] = met, total
+    frame["criteria_source"], frame["criteria_set"] = source, cset
+
+
+def _difficulty(frame: pd.DataFrame, book: StatusBook, records: Records, day: date) -> None:
+    lists = [d for d in records.difficulty_lists if d.kind == "commune" and d.valid_from <= day
+             and (d.valid_to is None or day <= d.valid_to)]
+    in_force = max(lists, key=lambda d: d.valid_from) if lists else None
+    listed = {e.unit_code for e in in_force.entries} if in_force else set()
+    frame["dbkk"] = frame["code"].isin(listed) & (frame["type"].isin(["Xã", "Phường", "Thị trấn"]))
+    frame["dbkk_list"] = [in_force.id if flag else None for flag in frame["dbkk"]]
+    latest = {}
+    for v in records.village_counts:
+        if v.as_of <= day and (v.commune_code not in latest or v.as_of > latest[v.commune_code].as_of):
+            latest[v.commune_code] = v
+    for col, attr in [("villages_total", "total"), ("villages_ntm", "ntm"), ("villages_kieu_mau", "kieu_mau"),
+                      ("dbkk_villages", "dbkk_total"), ("dbkk_villages_ntm", "dbkk_ntm")]:
+        frame[col] = [getattr(latest[c], attr) if c in latest and _same_unit(book, c, latest[c].as_of, day) else None
+                      for c in frame["code"]]
+    frame["villages_as_of"] = [latest[c].as_of.isoformat() if c in latest and _same_unit(book, c, latest[c].as_of, day)
+                               else None for c in frame["code"]]
+
+
+def _same_unit(book: StatusBook, code: str, then: date, now: date) -> bool:
+    """Village counts of an old unit do not describe a new unit that reused its code."""
+    a, b = book.version_at("commune", code, then), book.version_at("commune", code, now)
+    return a is not None and b is not None and book.root[a] == book.root[b]
