@@ -6,7 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.http import ByteCache
 from api.settings import Settings
+from geo_ntm.catalog import Catalog
 from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.status.service import StatusService
 
@@ -26,3 +28,15 @@ def get_settings(request: Request) -> Settings:
 AtlasDep = Annotated[Atlas, Depends(get_atlas)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StatusDep = Annotated[StatusService, Depends(get_status)]
+
+
+def get_catalog(request: Request) -> Catalog:
+    return request.app.state.catalog
+
+
+def get_cache(request: Request) -> ByteCache:
+    return request.app.state.cache
+
+
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+CacheDep = Annotated[ByteCache, Depends(get_cache)]

@@ -18,6 +18,7 @@ from geo_ntm.errors import (
     GeometryError,
     GeoNtmError,
     InvalidParameterError,
+    NotFoundError,
     SourceError,
     TooLargeError,
     UnknownUnitError,
@@ -27,6 +28,7 @@ log = logging.getLogger("geo_ntm.api")
 
 STATUS: dict[type[GeoNtmError], int] = {
     UnknownUnitError: 404,
+    NotFoundError: 404,
     DateOutOfRangeError: 422,
     InvalidParameterError: 422,
     SourceError: 422,

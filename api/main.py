@@ -9,13 +9,16 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
+from api.http import ByteCache
 from api.routers import ROUTERS
 from api.settings import Settings
 from geo_ntm import __version__
 from geo_ntm.boundaries.atlas import Atlas
+from geo_ntm.catalog import Catalog
 from geo_ntm.status.demo import load_demo
 from geo_ntm.status.service import StatusService
 from geo_ntm.status.store import SqliteStore
@@ -35,6 +38,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             load_demo(store)
         app.state.atlas = atlas
         app.state.status = StatusService(atlas, store)
+        app.state.catalog = Catalog(app.state.status)
+        app.state.cache = ByteCache(settings.cache_mb * 1024 * 1024)
         yield
 
     app = FastAPI(
@@ -47,6 +52,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     errors.install(app)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "HEAD"],
+                           allow_headers=["If-None-Match", "Accept-Language"],
+                           expose_headers=["ETag", "X-Data-Version", "Content-Disposition"])
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:
         app.include_router(router)

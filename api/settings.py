@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     store: Path = ROOT / "var" / "geo-ntm.sqlite"
     #: Load the embedded Bắc Giang status dataset into an empty store at start.
     demo: bool = True
+    #: Origins allowed to read the API from browsers (CORS, GET/HEAD only); ["*"] for a public portal.
+    cors_origins: list[str] = ["*"]
+    #: Memory for finished answers (layers, tiles, downloads), in MB.
+    cache_mb: int = 256
     #: Optional base-map tile URL template (``https://…/{z}/{x}/{y}.png``); pages work without one.
     base_map_url: str | None = None
     #: Attribution shown with the base map.

@@ -68,3 +68,7 @@ class ConflictError(GeoNtmError):
 
 class TooLargeError(GeoNtmError):
     """An upload or request is larger than allowed."""
+
+
+class NotFoundError(GeoNtmError, LookupError):
+    """A named resource (a layer, a list version, a page) does not exist."""

@@ -109,3 +109,32 @@ def english(name: str) -> str:
     if ascii_short.isdigit():
         return f"{ENGLISH_TYPES[unit_type]} {ascii_short}"
     return f"{ascii_short} {ENGLISH_TYPES[unit_type]}"
+
+
+# Vietnamese alphabetical order: ă and â follow a, đ follows d, ê follows e, ô and ơ follow o, ư
+# follows u. Letters Vietnamese does not use (f, j, w, z) sit where Latin puts them.
+_ALPHABET = " 0123456789aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+# Tones in dictionary order: level, huyền, hỏi, ngã, sắc, nặng.
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def sort_key(text: str) -> tuple:
+    """A key that orders Vietnamese text the way a Vietnamese dictionary does.
+
+    Letters first (``a < ă < â < b … d < đ < e < ê … o < ô < ơ … u < ư``), then tones
+    (level, huyền, hỏi, ngã, sắc, nặng), then case. Use it as ``sorted(names, key=sort_key)``.
+
+    >>> sorted(["Đèo Gia", "Dương Hưu", "Ân Thi", "An Bá", "Ăn Quả"], key=sort_key)
+    ['An Bá', 'Ăn Quả', 'Ân Thi', 'Dương Hưu', 'Đèo Gia']
+    """
+    letters, tones, cases = [], [], []
+    for ch in nfc(text):
+        parts = unicodedata.normalize("NFD", ch)
+        tone = next((_TONE_RANK[m] for m in parts if m in _TONE_RANK), 0)
+        letter = unicodedata.normalize("NFC", "".join(m for m in parts if m not in _TONE_RANK))
+        lower = letter.lower()
+        letters.append(_LETTER_RANK.get(lower, len(_ALPHABET) + ord(lower[0])))
+        tones.append(tone)
+        cases.append(lower != letter)
+    return tuple(letters), tuple(tones), tuple(cases)

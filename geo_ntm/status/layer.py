@@ -30,6 +30,9 @@ COLUMNS = [
     "villages_kieu_mau", "dbkk_villages", "dbkk_villages_ntm", "villages_as_of", "area_km2",
 ]
 
+INTEGERS = ["year_label", "criteria_total", "villages_total", "villages_ntm", "villages_kieu_mau", "dbkk_villages",
+            "dbkk_villages_ntm"]
+
 
 def status_frame(book: StatusBook, records: Records, assessments: list[Assessment], *, level: str = "commune",
                  day: date | str | None = None, year: int | None = None) -> gpd.GeoDataFrame:
@@ -49,6 +52,8 @@ def status_frame(book: StatusBook, records: Records, assessments: list[Assessmen
     frame["rank"] = frame["status"].map(lambda s: RANK.get(s, -1))
     _criteria(frame, book, assessments, day)
     _difficulty(frame, book, records, day)
+    for col in INTEGERS:
+        frame[col] = pd.Series([None if pd.isna(v) else int(v) for v in frame[col]], index=frame.index, dtype=object)
     frame = gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
     return frame[COLUMNS + ["geometry"]].sort_values("code").reset_index(drop=True)
 

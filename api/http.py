@@ -1,0 +1,93 @@
+"""HTTP the way map clients expect: ETag keyed on the data version, 304, gzip, cache lifetimes.
+
+Answers are computed once per (data version, request) and kept in memory already compressed,
+so a repeated request costs a lookup and a write of bytes. A URL that names the current data
+version (``v=<version>``) can be cached for a year: a new decision changes the version, and
+so the URL clients are given.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import Request
+from fastapi.responses import Response
+
+COMPRESSIBLE = ("json", "geo+json", "csv", "mvt", "vnd.mapbox-vector-tile", "html", "xml", "javascript")
+SHORT = "public, max-age=60, stale-while-revalidate=600"
+LONG = "public, max-age=31536000, immutable"
+
+
+@dataclass(frozen=True)
+class Cached:
+    body: bytes
+    gzipped: bytes | None
+    media_type: str
+    etag: str
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def etag_for(version: int, key: tuple) -> str:
+    digest = hashlib.blake2b(repr(key).encode(), digest_size=8).hexdigest()
+    return f'"v{version}-{digest}"'
+
+
+class ByteCache:
+    """An LRU of finished answers, bounded in total bytes."""
+
+    def __init__(self, max_bytes: int = 256 * 1024 * 1024):
+        self._items: OrderedDict[tuple, Cached] = OrderedDict()
+        self._bytes = 0
+        self._max = max_bytes
+        self._lock = threading.Lock()
+
+    def get(self, version: int, key: tuple, make: Callable[[], tuple[bytes, str]], headers=()) -> Cached:
+        full = (version, *key)
+        with self._lock:
+            hit = self._items.get(full)
+            if hit is not None:
+                self._items.move_to_end(full)
+                return hit
+        body, media_type = make()
+        zipped = None
+        if any(m in media_type for m in COMPRESSIBLE) and len(body) > 512:
+            zipped = gzip.compress(body, compresslevel=6, mtime=0)
+        item = Cached(body, zipped, media_type, etag_for(version, key), tuple(headers))
+        with self._lock:
+            self._items[full] = item
+            self._bytes += len(body) + len(zipped or b"")
+            while self._bytes > self._max and len(self._items) > 1:
+                _, old = self._items.popitem(last=False)
+                self._bytes -= len(old.body) + len(old.gzipped or b"")
+        return item
+
+
+def not_modified(request: Request, etag: str) -> bool:
+    asked = request.headers.get("if-none-match", "")
+    return asked == "*" or etag in [t.strip() for t in asked.split(",")]
+
+
+def cache_control(request: Request, version: int) -> str:
+    return LONG if request.query_params.get("v") == str(version) else SHORT
+
+
+def respond(request: Request, item: Cached, version: int) -> Response:
+    """The cached answer: 304 when the client has it, gzip when it accepts it."""
+    headers = {
+        "ETag": item.etag,
+        "Cache-Control": cache_control(request, version),
+        "Vary": "Accept-Encoding",
+        "X-Data-Version": str(version),
+        **dict(item.headers),
+    }
+    if not_modified(request, item.etag):
+        return Response(status_code=304, headers=headers)
+    if item.gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(item.gzipped, media_type=item.media_type, headers=headers)
+    return Response(item.body, media_type=item.media_type, headers=headers)

@@ -1,0 +1,222 @@
+"""Map layers: catalogue, GeoJSON, vector and PNG tiles, TileJSON, GeoTIFF and downloads."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from api.deps import CacheDep, CatalogDep
+from api.http import respond
+from geo_ntm.catalog import FIELDS, LAYERS, Filters, When
+from geo_ntm.layers import exports, raster
+from geo_ntm.layers.geojson import feature_collection, precision_for_zoom
+from geo_ntm.layers.mvt import mvt_tile
+from geo_ntm.layers.raster import png_tile
+from geo_ntm.layers.simplify import zoom_band
+from geo_ntm.layers.tiles import check_tile, parse_bbox
+
+router = APIRouter(prefix="/api", tags=["layers"])
+
+LayerId = Literal["communes", "districts", "provinces", "dbkk"]
+TILE_PROPERTIES = [
+    "code",
+    "name",
+    "name_en",
+    "type",
+    "parent_code",
+    "status",
+    "status_vi",
+    "status_en",
+    "rank",
+    "decision_no",
+    "decision_signed",
+    "year_label",
+    "source",
+    "dbkk",
+]
+
+
+def when_of(
+    catalog: CatalogDep,
+    on: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD (default: today), by signing date")] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200, description="year-end, by the decisions' 'năm' label")] = None,
+) -> When:
+    return catalog.when(on, year)
+
+
+def filters_of(
+    bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat (WGS84)")] = None,
+    district: Annotated[str | None, Query(pattern=r"^\d{3}$", description="district code, e.g. 219")] = None,
+    status: Annotated[str | None, Query(description="comma-separated status keys, e.g. chua_dat,cho_ra_soat")] = None,
+    dbkk: Annotated[bool | None, Query(description="only (or no) especially difficult communes")] = None,
+) -> Filters:
+    return Filters(
+        parse_bbox(bbox) if bbox else None,
+        district,
+        tuple(s.strip() for s in status.split(",") if s.strip()) if status else (),
+        dbkk,
+    ).check()
+
+
+WhenDep = Annotated[When, Depends(when_of)]
+FiltersDep = Annotated[Filters, Depends(filters_of)]
+
+
+def _filter_key(f: Filters) -> tuple:
+    return (f.bbox, f.district, f.status, f.dbkk)
+
+
+@router.get("/layers")
+def catalogue(request: Request, catalog: CatalogDep) -> dict:
+    """The layers: titles, date range, bounds, fields and the links to every format."""
+    atlas = catalog.atlas
+    bounds = [round(float(v), 5) for v in atlas.units_on(date.today(), "province").total_bounds]
+    base = str(request.base_url).rstrip("/")
+    version = catalog.service.version()
+    out = []
+    for layer in LAYERS.values():
+        q = f"date={date.today().isoformat()}"
+        level_dates = [d.isoformat() for d in atlas.change_dates(layer.level)]
+        out.append(
+            {
+                "id": layer.id,
+                "level": layer.level,
+                "title": {"vi": layer.title_vi, "en": layer.title_en},
+                "description": {"vi": layer.description_vi, "en": layer.description_en},
+                "dates": {
+                    "from": atlas.covered_from.isoformat(),
+                    "to": None,
+                    "boundary_changes": level_dates,
+                    "last_unit_date": atlas.reform_date.isoformat() if layer.level == "district" else None,
+                },
+                "bounds": bounds,
+                "fields": [{"name": k, "vi": v[0], "en": v[1]} for k, v in FIELDS.items()],
+                "links": {
+                    "geojson": f"{base}/api/layers/{layer.id}.geojson?{q}",
+                    "ogc_items": f"{base}/ogc/collections/{layer.id}/items?datetime={date.today().isoformat()}",
+                    "mvt": f"{base}/api/tiles/{layer.id}/{{z}}/{{x}}/{{y}}.mvt?{q}&v={version}",
+                    "png": f"{base}/api/tiles/{layer.id}/{{z}}/{{x}}/{{y}}.png?{q}&v={version}",
+                    "tilejson": f"{base}/api/tiles/{layer.id}/tilejson.json?{q}",
+                    **{fmt: f"{base}/api/layers/{layer.id}.{fmt}?{q}" for fmt in ("csv", "xlsx", "gpkg", "tif")},
+                },
+            }
+        )
+    return {"data_version": version, "layers": out}
+
+
+@router.get("/layers/{layer_id}.geojson")
+def geojson(
+    request: Request,
+    catalog: CatalogDep,
+    cache: CacheDep,
+    layer_id: LayerId,
+    when: WhenDep,
+    filters: FiltersDep,
+    zoom: Annotated[int | None, Query(ge=0, le=22, description="simplify for")] = None,
+) -> Response:
+    """A layer on a date as GeoJSON, filtered; geometry simplified for a zoom (shared edges kept)."""
+    version = catalog.service.version()
+    key = ("geojson", layer_id, when.key, None if zoom is None else zoom_band(zoom), _filter_key(filters))
+
+    def make():
+        frame = catalog.select(layer_id, when, zoom=zoom, filters=filters)
+        precision = precision_for_zoom(zoom) if zoom is not None else 6
+        return feature_collection(frame, properties=list(FIELDS), precision=precision), "application/geo+json"
+
+    return respond(request, cache.get(version, key, make), version)
+
+
+@router.get("/layers/{layer_id}.{fmt}")
+def download(
+    request: Request,
+    catalog: CatalogDep,
+    cache: CacheDep,
+    layer_id: LayerId,
+    fmt: Literal["csv", "xlsx", "gpkg", "tif"],
+    when: WhenDep,
+    filters: FiltersDep,
+    lang: Literal["vi", "en"] = "vi",
+    resolution: Annotated[float, Query(ge=10, le=5000, description="GeoTIFF pixel, metres")] = 100,
+) -> Response:
+    """A layer on a date as CSV, Excel, GeoPackage or a categorical GeoTIFF."""
+    version = catalog.service.version()
+    name = f"{layer_id}-{when.key}.{fmt}"
+    key = ("download", layer_id, fmt, when.key, _filter_key(filters), lang, resolution)
+
+    def make():
+        frame = catalog.select(layer_id, when, filters=filters)
+        headers = {k: FIELDS[k][0 if lang == "vi" else 1] for k in FIELDS}
+        if fmt == "csv":
+            return exports.csv_bytes(frame, headers), "text/csv; charset=utf-8"
+        if fmt == "xlsx":
+            return exports.xlsx_bytes(frame, headers, sheet_name=layer_id), (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+        if fmt == "gpkg":
+            return exports.gpkg_bytes(frame[list(FIELDS) + ["geometry"]], layer_id), "application/geopackage+sqlite3"
+        return raster.geotiff(frame, resolution_m=resolution, tags={"layer": layer_id, "as_of": when.key}), "image/tiff"
+
+    item = cache.get(version, key, make, headers=[("Content-Disposition", f'attachment; filename="{name}"')])
+    return respond(request, item, version)
+
+
+@router.get("/tiles/{layer_id}/{z}/{x}/{y}.{fmt}")
+def tile(
+    request: Request,
+    catalog: CatalogDep,
+    cache: CacheDep,
+    layer_id: LayerId,
+    z: int,
+    x: int,
+    y: int,
+    fmt: Literal["mvt", "pbf", "png"],
+    when: WhenDep,
+) -> Response:
+    """A vector (MVT) or PNG tile of a layer on a date, z/x/y in Web Mercator."""
+    check_tile(z, x, y)
+    version = catalog.service.version()
+    key = ("tile", layer_id, fmt, when.key, z, x, y)
+
+    def make():
+        frame = catalog.select(layer_id, when, zoom=z)
+        if fmt == "png":
+            districts = None
+            if layer_id in ("communes", "dbkk") and when.as_of < catalog.atlas.reform_date:
+                districts = catalog.select("districts", when, zoom=z)
+            return png_tile(frame, z, x, y, district_outlines=districts), "image/png"
+        return mvt_tile(frame, z, x, y, layer_name=layer_id, properties=TILE_PROPERTIES), (
+            "application/vnd.mapbox-vector-tile"
+        )
+
+    return respond(request, cache.get(version, key, make), version)
+
+
+@router.get("/tiles/{layer_id}/tilejson.json")
+def tilejson(
+    request: Request, catalog: CatalogDep, layer_id: LayerId, when: WhenDep, format: Literal["mvt", "png"] = "mvt"
+) -> dict:
+    """TileJSON 3.0 for a layer on a date (vector or raster tiles)."""
+    layer = catalog.layer(layer_id)
+    version = catalog.service.version()
+    base = str(request.base_url).rstrip("/")
+    when_q = f"date={when.day.isoformat()}" if when.day else f"year={when.year}"
+    bounds = [round(float(v), 5) for v in catalog.atlas.units_on(when.as_of, "province").total_bounds]
+    out = {
+        "tilejson": "3.0.0",
+        "name": layer.title_vi,
+        "description": layer.description_vi,
+        "version": str(version),
+        "scheme": "xyz",
+        "minzoom": 0,
+        "maxzoom": 16,
+        "bounds": bounds,
+        "center": [round((bounds[0] + bounds[2]) / 2, 5), round((bounds[1] + bounds[3]) / 2, 5), 9],
+        "attribution": "geo-ntm; ranh giới GSO/vietnam63 2013; kết quả NTM: xem trường source",
+        "tiles": [f"{base}/api/tiles/{layer_id}/{{z}}/{{x}}/{{y}}.{format}?{when_q}&v={version}"],
+    }
+    if format == "mvt":
+        out["vector_layers"] = [{"id": layer_id, "fields": {f: FIELDS[f][1] for f in TILE_PROPERTIES}}]
+    return out

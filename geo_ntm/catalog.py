@@ -1,0 +1,230 @@
+"""The catalogue of map layers, and their frames for a date, a zoom band and filters.
+
+A layer is a view of the status rows (:func:`geo_ntm.status.layer.status_frame`): communes,
+districts, the province, or the especially difficult communes. Frames and their simplified
+copies are computed once per data version and request shape and then reused, so a repeated
+request costs a dictionary lookup.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+
+import geopandas as gpd
+
+from geo_ntm.errors import DateOutOfRangeError, InvalidParameterError, NotFoundError
+from geo_ntm.layers.simplify import simplify_for_zoom, zoom_band
+from geo_ntm.layers.tiles import check_bbox
+from geo_ntm.status.layer import COLUMNS, status_frame
+from geo_ntm.status.levels import STATUSES
+from geo_ntm.status.service import StatusService
+
+
+@dataclass(frozen=True)
+class Layer:
+    id: str
+    level: str
+    title_vi: str
+    title_en: str
+    description_vi: str
+    description_en: str
+    dbkk_only: bool = False
+
+
+LAYERS = {
+    layer.id: layer
+    for layer in (
+        Layer(
+            "communes",
+            "commune",
+            "Kết quả NTM cấp xã",
+            "Commune NTM status",
+            "Xã, phường, thị trấn với mức đạt chuẩn NTM và quyết định công nhận.",
+            "Communes, wards and towns with their NTM level and the recognising decision.",
+        ),
+        Layer(
+            "districts",
+            "district",
+            "Kết quả NTM cấp huyện",
+            "District NTM status",
+            "Huyện, thị xã, thành phố thuộc tỉnh (đến 30/06/2025) với mức đạt chuẩn.",
+            "Districts, towns and cities (until 30 June 2025) with their NTM level.",
+        ),
+        Layer(
+            "provinces",
+            "province",
+            "Kết quả NTM cấp tỉnh",
+            "Province NTM status",
+            "Tỉnh và mức hoàn thành nhiệm vụ xây dựng NTM.",
+            "The province and its NTM mission status.",
+        ),
+        Layer(
+            "dbkk",
+            "commune",
+            "Xã đặc biệt khó khăn",
+            "Especially difficult communes",
+            "Xã khu vực III theo danh sách có hiệu lực vào ngày xem, với số thôn đạt chuẩn.",
+            "Region III communes on the list in force that day, with their villages at NTM standard.",
+            dbkk_only=True,
+        ),
+    )
+}
+FIELDS = {
+    "code": ("Mã đơn vị (GSO)", "GSO unit code"),
+    "uid": ("Mã phiên bản (mã@ngày hiệu lực)", "Version id"),
+    "name": ("Tên", "Name (Vietnamese)"),
+    "name_en": ("Tên tiếng Anh", "English name"),
+    "type": ("Loại đơn vị", "Unit type"),
+    "parent_code": ("Mã đơn vị cấp trên", "Parent unit code"),
+    "parent_name": ("Đơn vị cấp trên", "Parent unit"),
+    "province_code": ("Mã tỉnh", "Province code"),
+    "status": ("Mức đạt (mã)", "Status key"),
+    "status_vi": ("Mức đạt", "Status (Vietnamese)"),
+    "status_en": ("Mức đạt (tiếng Anh)", "Status (English)"),
+    "rank": ("Bậc", "Rank 0-3"),
+    "decision_no": ("Số quyết định", "Decision number"),
+    "decision_signed": ("Ngày ký", "Signed on"),
+    "decision_precision": ("Độ chính xác ngày ký", "Precision of the signing date"),
+    "year_label": ("Năm công nhận", "Recognition year ('năm')"),
+    "authority": ("Cơ quan", "Authority"),
+    "criteria_set": ("Bộ tiêu chí", "Criteria set"),
+    "criteria_met": ("Tiêu chí đạt", "Criteria met"),
+    "criteria_total": ("Số tiêu chí", "Number of criteria"),
+    "criteria_source": ("Nguồn tiêu chí", "Criteria from"),
+    "review_vi": ("Chờ rà soát: đơn vị cũ", "Awaiting review detail (vi)"),
+    "review_en": ("Chờ rà soát (tiếng Anh)", "Awaiting review detail"),
+    "constituents": ("Đơn vị cũ hợp thành", "Constituents"),
+    "formed_on": ("Ngày hình thành", "Formed on"),
+    "held_before": ("Mức đạt trước khi thành phường/thị trấn", "Level held before becoming a ward/town"),
+    "source": ("Nguồn dữ liệu", "Data source label"),
+    "citation": ("Trích dẫn", "Citation"),
+    "dbkk": ("Xã ĐBKK", "Especially difficult commune"),
+    "dbkk_list": ("Danh sách ĐBKK", "Difficulty list"),
+    "villages_total": ("Số thôn", "Villages"),
+    "villages_ntm": ("Thôn đạt chuẩn NTM", "NTM villages"),
+    "villages_kieu_mau": ("Thôn NTM kiểu mẫu", "Model villages"),
+    "dbkk_villages": ("Thôn ĐBKK", "Difficult villages"),
+    "dbkk_villages_ntm": ("Thôn ĐBKK đạt chuẩn", "Difficult villages at NTM"),
+    "villages_as_of": ("Số liệu thôn tính đến", "Village counts as of"),
+    "area_km2": ("Diện tích (km²)", "Area (km²)"),
+}
+assert set(FIELDS) == set(COLUMNS)
+
+
+@dataclass(frozen=True)
+class When:
+    """A date (by signing date) or a year-end (by "năm" label)."""
+
+    day: date | None = None
+    year: int | None = None
+
+    @property
+    def as_of(self) -> date:
+        return self.day if self.day is not None else date(self.year, 12, 31)
+
+    @property
+    def key(self) -> str:
+        return self.day.isoformat() if self.day is not None else f"y{self.year}"
+
+
+@dataclass(frozen=True)
+class Filters:
+    bbox: tuple[float, float, float, float] | None = None
+    district: str | None = None
+    status: tuple[str, ...] = ()
+    dbkk: bool | None = None
+
+    def check(self) -> Filters:
+        bad = [s for s in self.status if s not in STATUSES]
+        if bad:
+            raise InvalidParameterError(f"status {bad} not known; allowed: {list(STATUSES)}")
+        if self.bbox is not None:
+            check_bbox(self.bbox)
+        return self
+
+
+class Catalog:
+    """Layers over a status service, with frames cached per data version."""
+
+    def __init__(self, service: StatusService, max_frames: int = 64):
+        self.service = service
+        self._frames: OrderedDict[tuple, gpd.GeoDataFrame] = OrderedDict()
+        self._max = max_frames
+        self._lock = threading.Lock()
+
+    @property
+    def atlas(self):
+        return self.service.atlas
+
+    def layer(self, layer_id: str) -> Layer:
+        if layer_id not in LAYERS:
+            raise NotFoundError(f"unknown layer {layer_id!r}; layers: {sorted(LAYERS)}")
+        return LAYERS[layer_id]
+
+    def when(self, day: date | None = None, year: int | None = None) -> When:
+        """Validate a date or year (default: today)."""
+        if day is not None and year is not None:
+            raise InvalidParameterError("give date or year, not both")
+        start = self.atlas.covered_from
+        if year is not None:
+            if year < start.year or year > date.today().year + 1:
+                raise DateOutOfRangeError(f"year {year} is outside the data: {start.year}–{date.today().year}")
+            if date(year, 12, 31) < start:
+                raise DateOutOfRangeError(f"the data begin on {start}")
+            return When(year=year)
+        day = day or date.today()
+        self.atlas.check_date(day)
+        return When(day=day)
+
+    def frame(self, layer_id: str, when: When, band: int | None = None) -> gpd.GeoDataFrame:
+        """The layer on ``when``, simplified for zoom band ``band`` (None: full detail)."""
+        layer = self.layer(layer_id)
+        version = self.service.version()
+        key = (version, layer_id, when.key, band)
+        with self._lock:
+            if key in self._frames:
+                self._frames.move_to_end(key)
+                return self._frames[key]
+        if band is None:
+            book, records = self.service.book(), self.service.records()
+            frame = status_frame(
+                book, records, self.service.assessments(), level=layer.level, day=when.day, year=when.year
+            )
+            if layer.dbkk_only:
+                frame = frame[frame["dbkk"]].reset_index(drop=True)
+        else:
+            full = self.frame(layer_id, when)
+            # Simplify the whole level together so shared edges stay shared, then keep the layer's rows.
+            base = full if not layer.dbkk_only else self.frame("communes", when)
+            simplified = simplify_for_zoom(base, band) if len(base) else base
+            frame = simplified[simplified["code"].isin(set(full["code"]))].reset_index(drop=True)
+        with self._lock:
+            self._frames[key] = frame
+            while len(self._frames) > self._max:
+                self._frames.popitem(last=False)
+        return frame
+
+    def select(self, layer_id: str, when: When, *, zoom: int | None = None, filters: Filters = Filters()):
+        """The layer's rows on ``when`` for a zoom, filtered."""
+        band = zoom_band(zoom) if zoom is not None else None
+        frame = self.frame(layer_id, when, band)
+        filters.check()
+        if filters.bbox is not None:
+            hits = frame.sindex.query(_box(filters.bbox), predicate="intersects")
+            frame = frame.iloc[sorted(hits)]
+        if filters.district:
+            frame = frame[(frame["parent_code"] == filters.district) | (frame["code"] == filters.district)]
+        if filters.status:
+            frame = frame[frame["status"].isin(filters.status)]
+        if filters.dbkk is not None:
+            frame = frame[frame["dbkk"] == filters.dbkk]
+        return frame
+
+
+def _box(bbox):
+    import shapely
+
+    return shapely.box(*bbox)
