@@ -7,6 +7,8 @@
     geo-ntm boundaries lineage 07777 --date 2024-06-01
     geo-ntm boundaries crosswalk --from 2023-12-31 --to 2025-07-01
     geo-ntm boundaries import FILE --code-field MA_XA --name-field TEN_XA --valid-on 2025-07-01 --crs vn2000:tm3:107
+    geo-ntm tokens create --role editor --name alice     (also: tokens list, tokens revoke ID)
+    geo-ntm import decisions.xlsx --source official --citation "..." [--dry-run]
 
 Errors the user can fix are printed as one line on stderr with exit status 2.
 """
@@ -15,11 +17,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-from geo_ntm.errors import GeoNtmError
-from geo_ntm.paths import BOUNDARIES_DIR, DEFAULT_REGION, SOURCES_DIR
+from geo_ntm.errors import GeoNtmError, InvalidParameterError
+from geo_ntm.paths import BOUNDARIES_DIR, DEFAULT_REGION, ROOT, SOURCES_DIR
 
 
 def _boundaries(sub) -> None:
@@ -151,6 +154,129 @@ def _import(args) -> int:
     return 0
 
 
+def _status_import(sub) -> None:
+    p = sub.add_parser("import", help="import NTM decisions (and revocations) from a spreadsheet, all or nothing")
+    p.add_argument("file", type=Path, help="a .xlsx or CSV file")
+    p.add_argument("--sheet", help="sheet name or 1-based number (default: the first sheet with a known header)")
+    p.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD", help="read a column as a field")
+    p.add_argument("--mapping", type=Path, help="JSON or TOML file with [columns] and [defaults] tables")
+    p.add_argument("--source", choices=["official", "illustrative"], help="source of rows with no source column")
+    p.add_argument("--citation", help="citation of rows with no citation (required for official rows)")
+    p.add_argument("--authority", help="authority of rows with no authority column")
+    p.add_argument("--criteria-set", help="criteria set of rows with criteria but no criteria_set column")
+    p.add_argument("--level-of-unit", choices=["commune", "district"], help="unit level of rows (default commune)")
+    p.add_argument("--default", action="append", default=[], metavar="FIELD=VALUE", help="default for any field")
+    p.add_argument("--strict-names", action="store_true", help="refuse names matched only by similar spelling")
+    p.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--max-mb", type=float, default=20.0, help="refuse larger files (default 20)")
+    p.add_argument("--store", type=Path, default=ROOT / "var" / "geo-ntm.sqlite")
+    p.add_argument("--region", type=Path, default=DEFAULT_REGION)
+    p.add_argument("--actor", help="who imports (default: geo-ntm import (<login>))")
+    p.set_defaults(func=_import_status)
+
+
+def _pairs(items: list[str], what: str) -> dict[str, str]:
+    out = {}
+    for item in items:
+        left, sep, right = item.rpartition("=")
+        if not sep or not left.strip() or not right.strip():
+            raise InvalidParameterError(f"{what} {item!r} is not NAME=VALUE, e.g. --map 'Mã xã=unit_code'")
+        out[left.strip()] = right.strip()
+    return out
+
+
+def _import_status(args) -> int:
+    import getpass
+
+    from geo_ntm.boundaries.atlas import Atlas
+    from geo_ntm.status.importer import import_file
+    from geo_ntm.status.vocabulary import load_mapping
+
+    columns, defaults = load_mapping(args.mapping) if args.mapping else ({}, {})
+    columns.update(_pairs(args.map, "--map"))
+    defaults.update(_pairs(args.default, "--default"))
+    named = {"source": args.source, "citation": args.citation, "authority": args.authority,
+             "criteria_set": args.criteria_set, "unit_level": args.level_of_unit}  # fmt: skip
+    defaults.update({k: v for k, v in named.items() if v})
+    try:
+        actor = args.actor or f"geo-ntm import ({getpass.getuser()})"
+    except (KeyError, OSError):  # no login name (a container)
+        actor = "geo-ntm import"
+    if not args.file.is_file():
+        raise InvalidParameterError(f"{args.file}: no such file")
+    atlas = Atlas.load(args.region)
+    options = dict(actor=actor, mapping=columns, sheet=args.sheet, defaults=defaults, dry_run=args.dry_run,
+                   accept_fuzzy=not args.strict_names, max_bytes=int(args.max_mb * 1024 * 1024))  # fmt: skip
+    report = import_file(args.file, args.store, atlas, **options)  # a path: no store is created on a usage error
+    print(report.to_json() if args.json else report.to_text())
+    return 0 if report.ok else 1
+
+
+def _tokens(sub) -> None:
+    t = sub.add_parser("tokens", help="API tokens with roles (reader, editor, admin): create, list, revoke")
+    ts = t.add_subparsers(dest="action", required=True)
+    store = {"type": Path, "default": Path(os.environ.get("GEO_NTM_STORE", ROOT / "var" / "geo-ntm.sqlite")),
+             "help": "the status store (default: $GEO_NTM_STORE or var/geo-ntm.sqlite)"}  # fmt: skip
+    p = ts.add_parser("create", help="create a token; prints it once on stdout (it is stored only as a hash)")
+    p.add_argument("--name", required=True, help="who holds it, e.g. alice (unique among active tokens)")
+    p.add_argument("--role", required=True, choices=["reader", "editor", "admin"])
+    p.add_argument("--store", **store)
+    p.set_defaults(func=_token_create)
+    p = ts.add_parser("list", help="list tokens (never their secrets)")
+    p.add_argument("--active", action="store_true", help="only tokens not revoked")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--store", **store)
+    p.set_defaults(func=_token_list)
+    p = ts.add_parser("revoke", help="revoke a token by id, key id or name; it stops working at once")
+    p.add_argument("token")
+    p.add_argument("--store", **store)
+    p.set_defaults(func=_token_revoke)
+
+
+def _actor() -> str:
+    import getpass
+
+    try:
+        return f"geo-ntm tokens ({getpass.getuser()})"
+    except (KeyError, OSError):  # no login name (a container)
+        return "geo-ntm tokens"
+
+
+def _token_create(args) -> int:
+    from geo_ntm.auth.tokens import create_token
+    from geo_ntm.status.store import SqliteStore
+
+    token, secret = create_token(SqliteStore(args.store), args.name, args.role, actor=_actor())
+    print(f"created token {token.id} ({token.name}, {token.role}, key {token.key_id}); it is shown once:",
+          file=sys.stderr)  # fmt: skip
+    print(secret)
+    return 0
+
+
+def _token_list(args) -> int:
+    from geo_ntm.auth.tokens import list_tokens
+    from geo_ntm.status.store import SqliteStore
+
+    tokens = list_tokens(SqliteStore(args.store), include_revoked=not args.active)
+    if args.json:
+        print(json.dumps([t.as_dict() for t in tokens], ensure_ascii=False, indent=2))
+        return 0
+    for t in tokens:
+        state = f"revoked {t.revoked_at}" if t.revoked_at else "active"
+        print(f"{t.id}\t{t.key_id}\t{t.role}\t{t.name}\tcreated {t.created_at}\t{state}")
+    return 0
+
+
+def _token_revoke(args) -> int:
+    from geo_ntm.auth.tokens import revoke_token
+    from geo_ntm.status.store import SqliteStore
+
+    token = revoke_token(SqliteStore(args.store), args.token, actor=_actor())
+    print(f"revoked token {token.id} ({token.name}, {token.role})", file=sys.stderr)
+    return 0
+
+
 def _serve(args) -> int:
     import uvicorn
 
@@ -171,6 +297,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--region", type=Path, help=f"region file (default {DEFAULT_REGION.name})")
     s.set_defaults(func=_serve)
     _boundaries(sub)
+    _status_import(sub)
+    _tokens(sub)
     return top
 
 
