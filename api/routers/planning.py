@@ -1,0 +1,79 @@
+"""Planning: especially difficult communes on a date, a commune's dossier, the lists, the 2025 reform."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+import orjson
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from api.deps import StatusDep
+from geo_ntm.planning import commune_dossier, difficult_communes, list_versions, ranking_csv, ranking_xlsx, reform_view
+
+router = APIRouter(prefix="/api/planning", tags=["planning"])
+
+Sort = Literal["closest", "gap", "share", "name"]
+Format = Literal["json", "csv", "xlsx", "geojson"]
+StatusKey = Literal[
+    "chua_dat", "dat_chuan", "hoan_thanh", "nang_cao", "kieu_mau", "cho_ra_soat", "khong_ap_dung", "khong_du_lieu"
+]
+CodeP = Annotated[str, Path(pattern=r"^\d{5}$", description="five-digit commune code, e.g. 07624")]
+DateQ = Annotated[date | None, Query(alias="date", description="YYYY-MM-DD (default: the code's latest version)")]
+TextQ = Annotated[str | None, Query(min_length=1, max_length=100)]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(body: bytes, media_type: str, name: str) -> Response:
+    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/difficult-communes")
+def difficult(
+    service: StatusDep,
+    on: Annotated[date, Query(alias="date", description="YYYY-MM-DD: the list, statuses and counts of that day")],
+    list_id: Annotated[str | None, Query(alias="list", min_length=1, max_length=100)] = None,
+    target: TextQ = None,
+    district: TextQ = None,
+    status: Annotated[list[StatusKey] | None, Query()] = None,
+    missing: Annotated[list[str] | None, Query(description="criterion number or name; repeat for several")] = None,
+    below_target: bool | None = None,
+    min_gap: Annotated[int | None, Query(ge=0, le=10000)] = None,
+    sort: Sort = "closest",
+    reverse: bool = False,
+    format: Format = "json",
+) -> Response:
+    """Especially difficult communes on a date: status, criteria missing, villages, gap to the target."""
+    result = difficult_communes(
+        service, on, list_id=list_id, target_id=target, district=district, status=status, missing=missing,
+        below_target=below_target, min_gap=min_gap, sort=sort, reverse=reverse,
+    )  # fmt: skip
+    name = f"xa-dbkk-{result.day.isoformat()}"
+    if format == "csv":
+        return _download(ranking_csv(result), "text/csv; charset=utf-8", f"{name}.csv")
+    if format == "xlsx":
+        return _download(ranking_xlsx(result), XLSX, f"{name}.xlsx")
+    if format == "geojson":
+        frame = result.frame(geometry=True)
+        return Response(frame.to_json(ensure_ascii=False, drop_id=True), media_type="application/geo+json")
+    return Response(orjson.dumps(result.as_dict()), media_type="application/json")
+
+
+@router.get("/communes/{code}")
+def dossier(service: StatusDep, code: CodeP, on: DateQ = None) -> dict:
+    """One commune: decisions and revocations, lineage, villages, list membership, criteria met and missing."""
+    return commune_dossier(service, code, on)
+
+
+@router.get("/lists")
+def lists(service: StatusDep, kind: Literal["commune", "village"] | None = None) -> list[dict]:
+    """Versions of the lists of especially difficult communes and villages, with acts, validity and changes."""
+    return list_versions(service.records(), kind)
+
+
+@router.get("/reform/{code}")
+def reform(service: StatusDep, code: CodeP, on: DateQ = None) -> dict:
+    """Across the 2025 reorganisation: old difficult communes in a new commune, or where an old one went."""
+    return reform_view(service, code, on)

@@ -1,0 +1,67 @@
+"""Shared by the planning modules: inputs, plain values, districts on a date, area overlaps."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import numpy as np
+
+from geo_ntm.boundaries.atlas import OPEN_END, Atlas
+from geo_ntm.errors import InvalidParameterError
+from geo_ntm.search import overlaps  # noqa: F401  (re-exported for the planning modules)
+from geo_ntm.status.derive import StatusBook
+from geo_ntm.status.service import StatusService
+from geo_ntm.status.summary import Records
+
+
+def inputs(source) -> tuple[StatusBook, Records, list]:
+    """(book, records, assessments) from a :class:`StatusService` or such a tuple."""
+    if isinstance(source, StatusService):
+        return source.book(), source.records(), source.assessments()
+    if isinstance(source, tuple) and len(source) == 3 and isinstance(source[0], StatusBook):
+        return source
+    raise InvalidParameterError(
+        f"expected a StatusService or a (book, records, assessments) tuple, not {type(source).__name__}"
+    )
+
+
+def plain(value):
+    """A JSON-ready value: dates as ISO text, NaN as None, numpy scalars as Python ones."""
+    if isinstance(value, date):
+        return None if value == OPEN_END else value.isoformat()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def count(value) -> int | None:
+    """An integer count from a frame cell (float or None)."""
+    value = plain(value)
+    return None if value is None else int(value)
+
+
+def parent_name(atlas: Atlas, code: str | None, day: date) -> str | None:
+    """Name of the unit with ``code`` in force on ``day`` (a district, or the province after 2025)."""
+    if not code:
+        return None
+    u = atlas.units
+    found = u[(u["code"] == code) & (u["valid_from"] <= day) & (u["valid_to"] >= day)]
+    return None if found.empty else found["name"].iloc[0]
+
+
+def version_span(row) -> dict:
+    return {"valid_from": plain(row["valid_from"]), "valid_to": plain(row["valid_to"])}
+
+
+def chain_of(book: StatusBook, uid: str) -> list[str]:
+    """Versions sharing ``uid``'s status history (its chain), oldest first."""
+    root = book.root[uid]
+    units = book.atlas.units
+    return sorted((u for u, r in book.root.items() if r == root), key=lambda u: units.loc[u, "valid_from"])
