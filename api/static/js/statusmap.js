@@ -1,0 +1,253 @@
+/* geo-ntm status map: loads a status layer as GeoJSON, colours it by status, and lets the
+ * reader move through the years. Used by the pages that geo_ntm.render.statusmap builds.
+ *
+ * Every string that comes from data (unit names, decision numbers, citations) is written
+ * with textContent, never as HTML, so a name such as "<script>" shows as text.
+ */
+(function () {
+  "use strict";
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") { node.textContent = attrs[k]; }
+      else if (k === "className") { node.className = attrs[k]; }
+      else { node.setAttribute(k, attrs[k]); }
+    });
+    (children || []).forEach(function (c) { if (c) { node.appendChild(c); } });
+    return node;
+  }
+
+  function fmtDate(iso, lang) {
+    if (!iso) { return ""; }
+    var p = String(iso).slice(0, 10).split("-");
+    return lang === "en" ? iso.slice(0, 10) : p[2] + "/" + p[1] + "/" + p[0];
+  }
+
+  function query(params) {
+    return Object.keys(params).filter(function (k) { return params[k] !== null && params[k] !== undefined; })
+      .map(function (k) { return encodeURIComponent(k) + "=" + encodeURIComponent(params[k]); }).join("&");
+  }
+
+  function NtmStatusMap(map, cfg) {
+    this.map = map;
+    this.cfg = cfg;
+    this.t = cfg.text;
+    this.when = cfg.when;          // {year: 2023} or {date: "2025-07-01"}
+    this.layer = null;
+    this.outlines = null;
+    this.fitted = false;
+    this.addHatch();
+    this.addTitle();
+    this.addLegend();
+    this.addControls();
+    this.load();
+  }
+
+  NtmStatusMap.prototype.addHatch = function () {
+    // A hatch pattern: "awaiting review" gets a second cue besides its colour.
+    var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("width", "0"); svg.setAttribute("height", "0");
+    svg.setAttribute("aria-hidden", "true");
+    svg.style.position = "absolute";
+    svg.innerHTML = '<defs><pattern id="ntm-hatch" patternUnits="userSpaceOnUse" width="8" height="8" ' +
+      'patternTransform="rotate(45)"><rect width="8" height="8" fill="' + this.cfg.palette.cho_ra_soat + '"/>' +
+      '<line x1="0" y1="0" x2="0" y2="8" stroke="#7a3d00" stroke-width="3"/></pattern></defs>';
+    document.body.appendChild(svg);
+  };
+
+  NtmStatusMap.prototype.style = function (feature) {
+    var s = feature.properties.status, cfg = this.cfg;
+    return {
+      fillColor: cfg.hatched.indexOf(s) >= 0 ? "url(#ntm-hatch)" : (cfg.palette[s] || cfg.noData),
+      fillOpacity: 0.9, color: cfg.outline, weight: 0.6, opacity: 1
+    };
+  };
+
+  NtmStatusMap.prototype.statusLabel = function (p) {
+    return this.cfg.lang === "en" ? p.status_en : p.status_vi;
+  };
+
+  NtmStatusMap.prototype.tooltip = function (p) {
+    var name = this.cfg.lang === "en" ? p.name + " (" + p.name_en + ")" : p.name;
+    var box = el("div", {className: "ntm-tip"}, [
+      el("strong", {text: name}), el("br"), el("span", {text: this.statusLabel(p)})]);
+    if (p.decision_no) { box.appendChild(el("br")); box.appendChild(el("span", {text: this.t.decision + " " + p.decision_no + (p.decision_signed ? " (" + fmtDate(p.decision_signed, this.cfg.lang) + ")" : "")})); }
+    if (p.review_vi) { box.appendChild(el("br")); box.appendChild(el("span", {text: this.cfg.lang === "en" ? p.review_en : p.review_vi})); }
+    return box;
+  };
+
+  NtmStatusMap.prototype.popup = function (p) {
+    var t = this.t, lang = this.cfg.lang, rows = [];
+    function row(label, value) { if (value !== null && value !== undefined && value !== "") { rows.push(el("tr", {}, [el("th", {scope: "row", text: label}), el("td", {text: String(value)})])); } }
+    row(t.code, p.code);
+    row(t.type, p.type);
+    if (p.parent_name) { row(t.parent, p.parent_name); }
+    row(t.status, this.statusLabel(p));
+    row(t.decision, p.decision_no);
+    row(t.signed, p.decision_signed ? fmtDate(p.decision_signed, lang) + (p.decision_precision === "year" ? " (" + t.yearOnly + ")" : "") : null);
+    row(t.yearLabel, p.year_label);
+    row(t.authority, p.authority);
+    if (p.criteria_met) { row(t.criteria, p.criteria_met.length + "/" + (p.criteria_total || "?") + (p.criteria_source && p.criteria_source !== "decision" ? " (" + p.criteria_source + ")" : "")); }
+    if (p.held_before) { row(t.heldBefore, this.cfg.labels[p.held_before]); }
+    if (p.formed_on) { row(t.formed, fmtDate(p.formed_on, lang)); }
+    if (p.dbkk) { row(t.dbkk, p.dbkk_list); }
+    if (p.villages_total !== null && p.villages_total !== undefined) { row(t.villages, p.villages_ntm + "/" + p.villages_total + (p.dbkk_villages ? " · " + t.dbkkVillages + " " + p.dbkk_villages_ntm + "/" + p.dbkk_villages : "")); }
+    row(t.source, p.source ? (p.source === "illustrative" ? t.illustrative : t.official) : t.noRecord);
+    var box = el("div", {className: "ntm-popup"}, [el("h3", {text: p.name}), el("table", {}, [el("tbody", {}, rows)])]);
+    if (p.review_vi) {
+      box.appendChild(el("p", {className: "ntm-review", text: (lang === "en" ? p.review_en : p.review_vi)}));
+      var list = el("ul", {className: "ntm-constituents"});
+      (p.constituents || []).forEach(function (c) {
+        list.appendChild(el("li", {text: c.name + ": " + this.cfg.labels[c.status] + (c.decision_no ? " (" + c.decision_no + ")" : "")}));
+      }, this);
+      box.appendChild(list);
+    }
+    if (p.citation) { box.appendChild(el("p", {className: "ntm-cite", text: p.citation})); }
+    if (this.cfg.unitPage) {
+      box.appendChild(el("p", {}, [el("a", {href: this.cfg.unitPage.replace("{code}", encodeURIComponent(p.code)) + "&" + this.whenQuery(), text: t.more})]));
+    }
+    return box;
+  };
+
+  NtmStatusMap.prototype.whenQuery = function () {
+    return this.when.year ? "year=" + this.when.year : "date=" + this.when.date;
+  };
+
+  NtmStatusMap.prototype.asOf = function () {
+    return this.when.year ? this.when.year + "-12-31" : this.when.date;
+  };
+
+  NtmStatusMap.prototype.addTitle = function () {
+    var self = this, Title = L.Control.extend({
+      options: {position: "topleft"},
+      onAdd: function () {
+        self.titleBox = el("div", {className: "ntm-title leaflet-bar"}, [
+          el("h1", {text: self.cfg.title}), el("p", {className: "ntm-asof"}),
+          el("p", {className: "ntm-banner", role: "note", hidden: "hidden", text: self.t.illustrativeBanner})]);
+        L.DomEvent.disableClickPropagation(self.titleBox);
+        return self.titleBox;
+      }
+    });
+    this.map.addControl(new Title());
+  };
+
+  NtmStatusMap.prototype.addLegend = function () {
+    var self = this, Legend = L.Control.extend({
+      options: {position: "bottomright"},
+      onAdd: function () {
+        self.legendBox = el("section", {className: "ntm-legend", "aria-label": self.t.legend});
+        return self.legendBox;
+      }
+    });
+    if (this.cfg.legend !== false) { this.map.addControl(new Legend()); }
+  };
+
+  NtmStatusMap.prototype.renderLegend = function (counts) {
+    if (!this.legendBox) { return; }
+    var self = this, box = this.legendBox;
+    box.textContent = "";
+    box.appendChild(el("h2", {text: this.t.legend}));
+    var list = el("ul");
+    this.cfg.order.forEach(function (s) {
+      if (!counts[s]) { return; }
+      var swatch = el("span", {className: "ntm-swatch" + (self.cfg.hatched.indexOf(s) >= 0 ? " ntm-hatched" : ""), "aria-hidden": "true"});
+      swatch.style.background = self.cfg.hatched.indexOf(s) >= 0 ? "" : (self.cfg.palette[s] || self.cfg.noData);
+      list.appendChild(el("li", {}, [swatch, el("span", {text: self.cfg.labels[s] + " (" + counts[s] + ")"})]));
+    });
+    box.appendChild(list);
+    if (this.outlines) { box.appendChild(el("p", {className: "ntm-outline-key", text: this.t.districtOutlines})); }
+  };
+
+  NtmStatusMap.prototype.addControls = function () {
+    var self = this, Controls = L.Control.extend({
+      options: {position: "topright"},
+      onAdd: function () {
+        var id = "ntm-year-" + Math.random().toString(36).slice(2, 8);
+        var select = el("select", {id: id});
+        self.cfg.years.forEach(function (y) { select.appendChild(el("option", {value: "y" + y, text: String(y)})); });
+        select.appendChild(el("option", {value: "today", text: self.t.today}));
+        select.value = self.when.year ? "y" + self.when.year : (self.when.date === self.cfg.today ? "today" : "");
+        if (!select.value) { select.appendChild(el("option", {value: "d", text: fmtDate(self.when.date, self.cfg.lang)})); select.value = "d"; }
+        select.addEventListener("change", function () {
+          if (select.value === "today") { self.when = {date: self.cfg.today}; }
+          else if (select.value.charAt(0) === "y") { self.when = {year: parseInt(select.value.slice(1), 10)}; }
+          self.load();
+        });
+        var prev = el("button", {type: "button", "aria-label": self.t.previousYear, text: "◀"});
+        var next = el("button", {type: "button", "aria-label": self.t.nextYear, text: "▶"});
+        function step(d) { var i = select.selectedIndex + d; if (i >= 0 && i < select.options.length) { select.selectedIndex = i; select.dispatchEvent(new Event("change")); } }
+        prev.addEventListener("click", function () { step(-1); });
+        next.addEventListener("click", function () { step(1); });
+        self.live = el("p", {className: "ntm-live", "aria-live": "polite"});
+        var box = el("div", {className: "ntm-controls leaflet-bar"}, [el("label", {"for": id, text: self.t.year}), prev, select, next, self.live]);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      }
+    });
+    if (this.cfg.years && this.cfg.years.length) { this.map.addControl(new Controls()); }
+  };
+
+  NtmStatusMap.prototype.load = function () {
+    var self = this, cfg = this.cfg, when = this.when;
+    if (this.live) { this.live.textContent = this.t.loading; }
+    var params = {zoom: cfg.zoom, district: cfg.district || null, dbkk: cfg.dbkk ? "true" : null, bbox: cfg.bbox || null};
+    if (when.year) { params.year = when.year; } else { params.date = when.date; }
+    var url = cfg.dataUrl.replace("{layer}", cfg.layer) + "?" + query(params);
+    var asOf = this.asOf();
+    var wantOutlines = cfg.outlines && cfg.layer !== "districts" && asOf < cfg.reformDate;
+    var outlineParams = {zoom: cfg.zoom, district: cfg.district || null};
+    if (when.year) { outlineParams.year = when.year; } else { outlineParams.date = when.date; }
+    var requests = [fetch(url).then(function (r) { return r.ok ? r.json() : r.json().then(function (e) { throw new Error(e.detail || r.status); }); })];
+    if (wantOutlines) { requests.push(fetch(cfg.dataUrl.replace("{layer}", "districts") + "?" + query(outlineParams)).then(function (r) { return r.json(); })); }
+    Promise.all(requests).then(function (results) {
+      self.show(results[0], wantOutlines ? results[1] : null);
+      if (cfg.history) {
+        var u = new URL(window.location.href);
+        u.searchParams.delete("year"); u.searchParams.delete("date");
+        u.searchParams.set(when.year ? "year" : "date", when.year || when.date);
+        window.history.replaceState(null, "", u.toString());
+      }
+    }).catch(function (err) {
+      if (self.live) { self.live.textContent = self.t.failed + " " + err.message; }
+    });
+  };
+
+  NtmStatusMap.prototype.show = function (data, outlines) {
+    var self = this, counts = {}, illustrative = false;
+    if (this.layer) { this.map.removeLayer(this.layer); }
+    if (this.outlines) { this.map.removeLayer(this.outlines); this.outlines = null; }
+    data.features.forEach(function (f) {
+      counts[f.properties.status] = (counts[f.properties.status] || 0) + 1;
+      if (f.properties.source === "illustrative") { illustrative = true; }
+      (f.properties.constituents || []).forEach(function (c) { if (c.source === "illustrative") { illustrative = true; } });
+    });
+    this.layer = L.geoJSON(data, {
+      style: function (f) { return self.style(f); },
+      onEachFeature: function (f, layer) {
+        layer.bindTooltip(function () { return self.tooltip(f.properties); }, {sticky: true});
+        layer.bindPopup(function () { return self.popup(f.properties); }, {maxWidth: 360});
+        layer.on("add", function () {
+          var path = layer.getElement && layer.getElement();
+          if (path) { path.setAttribute("role", "img"); path.setAttribute("aria-label", f.properties.name + ": " + self.statusLabel(f.properties)); }
+        });
+      }
+    }).addTo(this.map);
+    if (outlines) {
+      this.outlines = L.geoJSON(outlines, {interactive: false, style: {fill: false, color: this.cfg.districtOutline, weight: 2.2, opacity: 1}}).addTo(this.map);
+    }
+    if (!this.fitted && data.features.length) { this.map.fitBounds(this.layer.getBounds(), {padding: [10, 10]}); this.fitted = true; }
+    this.renderLegend(counts);
+    var asof = this.titleBox.querySelector(".ntm-asof");
+    asof.textContent = this.when.year ? this.t.yearEnd.split("{year}").join(this.when.year) : this.t.onDate.replace("{date}", fmtDate(this.when.date, this.cfg.lang));
+    var banner = this.titleBox.querySelector(".ntm-banner");
+    if (illustrative) { banner.removeAttribute("hidden"); } else { banner.setAttribute("hidden", "hidden"); }
+    document.documentElement.setAttribute("data-ntm-loaded", this.asOf());
+    document.documentElement.setAttribute("data-ntm-features", String(data.features.length));
+    if (this.live) { this.live.textContent = this.t.shown.replace("{n}", data.features.length); }
+    if (this.cfg.onShow) { this.cfg.onShow(data, this.when); }
+  };
+
+  window.NtmStatusMap = NtmStatusMap;
+})();

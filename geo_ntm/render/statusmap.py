@@ -1,0 +1,231 @@
+"""Choropleth pages of NTM status, built with folium, served with every asset from the app.
+
+The page holds no geometry: it loads the layer from the GeoJSON endpoint (simplified for the
+zoom, cached, gzipped), so the same outlines are never inlined twice and moving through the
+years fetches only the new year's layer. ``api/static/js/statusmap.js`` draws it: colours from
+:mod:`geo_ntm.palette`, hatching for "awaiting review", tooltips and popups built as text
+(names are data), a legend with counts, district outlines, and a year control.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import folium
+from branca.element import Element, JavascriptLink, MacroElement
+from jinja2 import Template
+
+from geo_ntm.palette import COLORS, DISTRICT_OUTLINE, HATCHED, LEGEND_ORDER, NO_DATA, OUTLINE
+from geo_ntm.status.levels import LABELS
+
+from .offline import render_offline
+
+TEXT = {
+    "vi": {
+        "legend": "Chú giải",
+        "year": "Năm",
+        "today": "Hôm nay",
+        "loading": "Đang tải…",
+        "failed": "Không tải được:",
+        "shown": "Đang hiển thị {n} đơn vị",
+        "yearEnd": "Năm {year} (tính đến 31/12/{year})",
+        "onDate": "Ngày {date}",
+        "previousYear": "Năm trước",
+        "nextYear": "Năm sau",
+        "code": "Mã",
+        "type": "Loại",
+        "parent": "Thuộc",
+        "status": "Mức đạt",
+        "decision": "Quyết định",
+        "signed": "Ngày ký",
+        "yearOnly": "chỉ biết năm",
+        "yearLabel": "Năm công nhận",
+        "authority": "Cơ quan",
+        "criteria": "Tiêu chí đạt",
+        "heldBefore": "Trước khi thành phường/thị trấn",
+        "formed": "Hình thành ngày",
+        "dbkk": "Xã ĐBKK",
+        "villages": "Thôn đạt chuẩn NTM",
+        "dbkkVillages": "thôn ĐBKK",
+        "source": "Nguồn",
+        "illustrative": "Minh họa (không chính thức)",
+        "official": "Chính thức",
+        "noRecord": "Không có quyết định",
+        "more": "Chi tiết đơn vị",
+        "districtOutlines": "Đường viền đậm: ranh giới huyện",
+        "illustrativeBanner": "Dữ liệu minh họa: kết quả từng xã không phải số liệu chính thức.",
+    },
+    "en": {
+        "legend": "Legend",
+        "year": "Year",
+        "today": "Today",
+        "loading": "Loading…",
+        "failed": "Could not load:",
+        "shown": "Showing {n} units",
+        "yearEnd": "Year {year} (as of 31 Dec {year})",
+        "onDate": "On {date}",
+        "previousYear": "Previous year",
+        "nextYear": "Next year",
+        "code": "Code",
+        "type": "Type",
+        "parent": "In",
+        "status": "Status",
+        "decision": "Decision",
+        "signed": "Signed",
+        "yearOnly": "year only",
+        "yearLabel": "Recognition year",
+        "authority": "Authority",
+        "criteria": "Criteria met",
+        "heldBefore": "Before becoming a ward/town",
+        "formed": "Formed on",
+        "dbkk": "Especially difficult",
+        "villages": "NTM villages",
+        "dbkkVillages": "difficult villages",
+        "source": "Source",
+        "illustrative": "Illustrative (not official)",
+        "official": "Official",
+        "noRecord": "No decision",
+        "more": "Unit details",
+        "districtOutlines": "Bold lines: district boundaries",
+        "illustrativeBanner": "Illustrative data: per-commune results are not official figures.",
+    },
+}
+
+
+@dataclass
+class MapSpec:
+    """What one status map shows; URLs are relative to the app (same host)."""
+
+    title: str
+    layer: str = "communes"
+    lang: str = "vi"
+    year: int | None = None
+    date: str | None = None
+    years: list[int] = field(default_factory=list)
+    today: str = ""
+    reform_date: str = "2025-07-01"
+    zoom: int = 10
+    district: str | None = None
+    dbkk: bool = False
+    bbox: tuple[float, float, float, float] | None = None
+    outlines: bool = True
+    legend: bool = True
+    controls: bool = True
+    history: bool = True
+    base_map_url: str | None = None
+    base_map_attribution: str = ""
+    bounds: tuple[float, float, float, float] | None = None
+    static_url: str = "/static"
+    data_url: str = "/api/layers/{layer}.geojson"
+    unit_page: str | None = "/planning/communes/{code}?lang=vi"
+    extra_js: str = ""
+
+
+def config(spec: MapSpec) -> dict:
+    lang = "en" if spec.lang == "en" else "vi"
+    when = {"year": spec.year} if spec.year is not None else {"date": spec.date}
+    return {
+        "title": spec.title,
+        "layer": spec.layer,
+        "lang": lang,
+        "when": when,
+        "years": spec.years if spec.controls else [],
+        "today": spec.today,
+        "reformDate": spec.reform_date,
+        "zoom": spec.zoom,
+        "district": spec.district,
+        "dbkk": spec.dbkk,
+        "bbox": ",".join(str(v) for v in spec.bbox) if spec.bbox else None,
+        "outlines": spec.outlines,
+        "legend": spec.legend,
+        "history": spec.history,
+        "dataUrl": spec.data_url,
+        "unitPage": spec.unit_page,
+        "palette": COLORS,
+        "noData": NO_DATA,
+        "outline": OUTLINE,
+        "districtOutline": DISTRICT_OUTLINE,
+        "hatched": list(HATCHED),
+        "order": list(LEGEND_ORDER),
+        "labels": LABELS[lang],
+        "text": TEXT[lang],
+    }
+
+
+def status_map(spec: MapSpec) -> str:
+    """The HTML page of a status map (every asset same-host, except an optional base map)."""
+    m = folium.Map(
+        location=_centre(spec.bounds),
+        zoom_start=9,
+        tiles=None,
+        control_scale=True,
+        min_zoom=6,
+        max_zoom=16,
+        zoom_control=True,
+    )
+    # Only Leaflet is needed: no jQuery, Bootstrap or icon fonts (keeps the page light).
+    m.default_js = [js for js in m.default_js if js[0] == "leaflet"]
+    m.default_css = [css for css in m.default_css if css[0] == "leaflet_css"]
+    allowed: list[str] = []
+    if spec.base_map_url:
+        folium.TileLayer(
+            spec.base_map_url,
+            attr=spec.base_map_attribution or "base map",
+            name="base",
+            overlay=False,
+            control=False,
+            opacity=0.6,
+        ).add_to(m)
+        host = urlsplit(spec.base_map_url.replace("{s}", "a")).hostname
+        allowed = [host] if host else []
+    if spec.bounds:
+        west, south, east, north = spec.bounds
+        m.fit_bounds([[south, west], [north, east]])
+    root = m.get_root()
+    root.header.add_child(Element(f'<link rel="stylesheet" href="{spec.static_url}/css/statusmap.css">'))
+    root.header.add_child(Element(f'<meta name="description" content="{_attr(spec.title)}">'))
+    root.html.add_child(
+        Element(f'<h1 class="visually-hidden" style="position:absolute;left:-9999px">{_text(spec.title)}</h1>')
+    )
+    root.header.add_child(JavascriptLink(f"{spec.static_url}/js/statusmap.js"), name="ntm_statusmap_js")
+    m.add_child(_Starter(config(spec), spec.extra_js))
+    html = render_offline(m, static_url=f"{spec.static_url}/vendor", allowed_hosts=allowed)
+    return html.replace("<html>", f'<html lang="{"en" if spec.lang == "en" else "vi"}">', 1).replace(
+        "<head>", f"<head>\n<title>{_text(spec.title)}</title>", 1
+    )
+
+
+class _Starter(MacroElement):
+    """Starts the status map once folium has created the Leaflet map (its script runs after the map's)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function () { var cfg = {{ this.payload }};\n{{ this.extra_js }}\n"
+        "window.ntmMap = new NtmStatusMap({{ this._parent.get_name() }}, cfg); })();"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, cfg: dict, extra_js: str = ""):
+        super().__init__()
+        # JSON inside <script>: "<", ">" and "&" only occur in strings, where \\u003c-style escapes mean the
+        # same; written that way no string in the data can close the element or open a comment.
+        self.payload = (
+            json.dumps(cfg, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        )
+        self.extra_js = extra_js
+
+
+def _centre(bounds) -> list[float]:
+    if not bounds:
+        return [21.3, 106.3]
+    return [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2]
+
+
+def _text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(value: str) -> str:
+    return _text(value).replace('"', "&quot;")

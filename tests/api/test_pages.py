@@ -1,0 +1,77 @@
+"""Leadership pages without a browser: they render, escape data, print, and fail plainly."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from rasterio.io import MemoryFile
+
+from api.main import create_app
+from api.settings import Settings
+from geo_ntm.render.offline import external_urls
+from tests.hostile import region_with_names
+
+HOSTILE = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
+
+
+@pytest.fixture(scope="module")
+def hostile_client(tmp_path_factory):
+    """The app on a region file where a district and a commune have hostile names."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    region = region_with_names(tmp, {"216": HOSTILE, "07222": HOSTILE})
+    with TestClient(create_app(Settings(region=region, store=tmp / "s.sqlite"))) as c:
+        yield c
+
+
+def test_status_page_is_light_and_loads_nothing_from_elsewhere(client):
+    page = client.get("/maps/status", params={"year": 2023}, headers={"accept-language": "vi"})
+    assert page.status_code == 200 and '<html lang="vi">' in page.text
+    assert external_urls(page.text) == []
+    assert "FeatureCollection" not in page.text  # geometry is fetched, never inlined
+    assert len(page.content) < 20_000
+    assert "/static/js/statusmap.js" in page.text and "Kết quả xây dựng nông thôn mới cấp xã" in page.text
+
+
+def test_dashboard_shows_the_reported_figures_and_the_banner(client):
+    page = client.get("/dashboard", params={"year": 2023}, headers={"accept-language": "vi"}).text
+    for figure in ("7/10", "154/182", "58", "12", "+9 / +15 / +11", "119"):
+        assert figure in page
+    assert "Dữ liệu minh họa." in page and "Huyện Lục Nam" in page and "37/QĐ-TTg" in page
+    assert "nan" not in page
+    assert external_urls(page) == []
+    english = client.get("/dashboard", params={"year": 2023, "lang": "en"}).text
+    assert "communes at NTM standard" in english and 'lang="en"' in english
+
+
+def test_unit_names_are_escaped_in_every_page(hostile_client):
+    dash = hostile_client.get("/dashboard", params={"year": 2023}).text
+    assert "<script>window.pwned" not in dash and "&lt;script&gt;window.pwned=1&lt;/script&gt;" in dash
+    geo = hostile_client.get("/api/layers/communes.geojson", params={"year": 2023}).json()
+    names = [f["properties"]["name"] for f in geo["features"] if f["id"] == "07222"]
+    assert names == [HOSTILE]  # stored and served as data; pages write it with textContent
+
+
+def test_printable_maps(client):
+    png = client.get("/maps/status.png", params={"year": 2023})
+    assert png.headers["content-type"] == "image/png"
+    with MemoryFile(png.content) as mem, mem.open() as ds:
+        assert ds.width > 1500 and ds.height > 1000
+    pdf = client.get("/maps/status.pdf", params={"year": 2024, "lang": "en", "level": "district"})
+    assert pdf.content.startswith(b"%PDF") and "ntm-district-24-y2024.pdf" in pdf.headers["content-disposition"]
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("/maps/status?year=1990", "1990"),
+        ("/maps/status?level=village", "commune"),
+        ("/maps/status?date=2001-01-01", "begins on 2010-09-28"),
+        ("/maps/status?date=31-12-2023", "date"),
+        ("/dashboard?year=2023&province=99", "did not exist"),
+        ("/maps/status.png?year=2023&province=99", "did not exist"),
+    ],
+)
+def test_bad_page_requests_get_a_plain_page(client, url, says):
+    r = client.get(url, headers={"accept-language": "en"})
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    assert "This page cannot be shown" in r.text and says in r.text and "Traceback" not in r.text
