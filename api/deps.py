@@ -8,20 +8,20 @@ from fastapi import Depends, Request
 
 from api.http import ByteCache
 from api.settings import Settings
-from geo_ntm.catalog import Catalog
 from geo_ntm.boundaries.atlas import Atlas
+from geo_ntm.catalog import Catalog
 from geo_ntm.status.service import StatusService
 
 
-def get_atlas(request: Request) -> Atlas:
+async def get_atlas(request: Request) -> Atlas:
     return request.app.state.atlas
 
 
-def get_status(request: Request) -> StatusService:
+async def get_status(request: Request) -> StatusService:
     return request.app.state.status
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -30,11 +30,11 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 StatusDep = Annotated[StatusService, Depends(get_status)]
 
 
-def get_catalog(request: Request) -> Catalog:
+async def get_catalog(request: Request) -> Catalog:
     return request.app.state.catalog
 
 
-def get_cache(request: Request) -> ByteCache:
+async def get_cache(request: Request) -> ByteCache:
     return request.app.state.cache
 
 

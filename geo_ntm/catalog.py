@@ -154,6 +154,7 @@ class Catalog:
         self._frames: OrderedDict[tuple, gpd.GeoDataFrame] = OrderedDict()
         self._max = max_frames
         self._lock = threading.Lock()
+        self._geometry: dict[tuple, dict] = {}
 
     @property
     def atlas(self):
@@ -199,13 +200,27 @@ class Catalog:
             full = self.frame(layer_id, when)
             # Simplify the whole level together so shared edges stay shared, then keep the layer's rows.
             base = full if not layer.dbkk_only else self.frame("communes", when)
-            simplified = simplify_for_zoom(base, band) if len(base) else base
-            frame = simplified[simplified["code"].isin(set(full["code"]))].reset_index(drop=True)
+            shapes = self._shapes(base, band)
+            frame = full.copy()
+            frame["geometry"] = frame["uid"].map(shapes)
+            frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=full.crs)
         with self._lock:
             self._frames[key] = frame
             while len(self._frames) > self._max:
                 self._frames.popitem(last=False)
         return frame
+
+    def _shapes(self, base: gpd.GeoDataFrame, band: int) -> dict:
+        """Simplified outlines by uid; they depend on the boundaries only, so they outlive data versions."""
+        key = (band, tuple(base["uid"]))
+        with self._lock:
+            if key in self._geometry:
+                return self._geometry[key]
+        simplified = simplify_for_zoom(base[["uid", "code", "name", "status", "geometry"]], band) if len(base) else base
+        shapes = dict(zip(simplified["uid"], simplified.geometry))
+        with self._lock:
+            self._geometry[key] = shapes
+        return shapes
 
     def select(self, layer_id: str, when: When, *, zoom: int | None = None, filters: Filters = Filters()):
         """The layer's rows on ``when`` for a zoom, filtered."""

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from api.deps import CacheDep, CatalogDep
-from api.http import respond
+from api.http import cached, respond
 from geo_ntm.catalog import FIELDS, LAYERS, Filters, When
+from geo_ntm.errors import InvalidParameterError
 from geo_ntm.layers import exports, raster
 from geo_ntm.layers.geojson import feature_collection, precision_for_zoom
 from geo_ntm.layers.mvt import mvt_tile
@@ -39,7 +40,7 @@ TILE_PROPERTIES = [
 ]
 
 
-def when_of(
+async def when_of(
     catalog: CatalogDep,
     on: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD (default: today), by signing date")] = None,
     year: Annotated[int | None, Query(ge=1900, le=2200, description="year-end, by the decisions' 'năm' label")] = None,
@@ -47,7 +48,7 @@ def when_of(
     return catalog.when(on, year)
 
 
-def filters_of(
+async def filters_of(
     bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat (WGS84)")] = None,
     district: Annotated[str | None, Query(pattern=r"^\d{3}$", description="district code, e.g. 219")] = None,
     status: Annotated[str | None, Query(description="comma-separated status keys, e.g. chua_dat,cho_ra_soat")] = None,
@@ -63,6 +64,16 @@ def filters_of(
 
 WhenDep = Annotated[When, Depends(when_of)]
 FiltersDep = Annotated[Filters, Depends(filters_of)]
+
+
+def _fields(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return tuple(FIELDS)
+    wanted = tuple(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
+    unknown = [f for f in wanted if f not in FIELDS]
+    if unknown or not wanted:
+        raise InvalidParameterError(f"fields {unknown} are not properties of the layers; allowed: {list(FIELDS)}")
+    return wanted
 
 
 def _filter_key(f: Filters) -> tuple:
@@ -108,7 +119,7 @@ def catalogue(request: Request, catalog: CatalogDep) -> dict:
 
 
 @router.get("/layers/{layer_id}.geojson")
-def geojson(
+async def geojson(
     request: Request,
     catalog: CatalogDep,
     cache: CacheDep,
@@ -116,21 +127,23 @@ def geojson(
     when: WhenDep,
     filters: FiltersDep,
     zoom: Annotated[int | None, Query(ge=0, le=22, description="simplify for")] = None,
+    fields: Annotated[str | None, Query(description="comma-separated properties to include (default: all)")] = None,
 ) -> Response:
     """A layer on a date as GeoJSON, filtered; geometry simplified for a zoom (shared edges kept)."""
+    wanted = _fields(fields)
     version = catalog.service.version()
-    key = ("geojson", layer_id, when.key, None if zoom is None else zoom_band(zoom), _filter_key(filters))
+    key = ("geojson", layer_id, when.key, None if zoom is None else zoom_band(zoom), _filter_key(filters), wanted)
 
     def make():
         frame = catalog.select(layer_id, when, zoom=zoom, filters=filters)
         precision = precision_for_zoom(zoom) if zoom is not None else 6
-        return feature_collection(frame, properties=list(FIELDS), precision=precision), "application/geo+json"
+        return feature_collection(frame, properties=list(wanted), precision=precision), "application/geo+json"
 
-    return respond(request, cache.get(version, key, make), version)
+    return respond(request, await cached(cache, version, key, make), version)
 
 
 @router.get("/layers/{layer_id}.{fmt}")
-def download(
+async def download(
     request: Request,
     catalog: CatalogDep,
     cache: CacheDep,
@@ -159,12 +172,12 @@ def download(
             return exports.gpkg_bytes(frame[list(FIELDS) + ["geometry"]], layer_id), "application/geopackage+sqlite3"
         return raster.geotiff(frame, resolution_m=resolution, tags={"layer": layer_id, "as_of": when.key}), "image/tiff"
 
-    item = cache.get(version, key, make, headers=[("Content-Disposition", f'attachment; filename="{name}"')])
+    item = await cached(cache, version, key, make, headers=[("Content-Disposition", f'attachment; filename="{name}"')])
     return respond(request, item, version)
 
 
 @router.get("/tiles/{layer_id}/{z}/{x}/{y}.{fmt}")
-def tile(
+async def tile(
     request: Request,
     catalog: CatalogDep,
     cache: CacheDep,
@@ -191,7 +204,7 @@ def tile(
             "application/vnd.mapbox-vector-tile"
         )
 
-    return respond(request, cache.get(version, key, make), version)
+    return respond(request, await cached(cache, version, key, make), version)
 
 
 @router.get("/tiles/{layer_id}/tilejson.json")

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.deps import CacheDep, CatalogDep
-from api.http import respond
+from api.http import cached, respond
 from geo_ntm.catalog import FIELDS, LAYERS, Filters, When
 from geo_ntm.errors import InvalidParameterError, NotFoundError
 from geo_ntm.layers.geojson import feature_collection
@@ -124,7 +124,7 @@ def collection(request: Request, catalog: CatalogDep, collection_id: str) -> Res
 
 
 @router.get("/collections/{collection_id}/items")
-def items(
+async def items(
     request: Request,
     catalog: CatalogDep,
     cache: CacheDep,
@@ -176,7 +176,7 @@ def items(
         )
         return orjson.dumps(body), GEOJSON
 
-    return respond(request, cache.get(version, key, make), version)
+    return respond(request, await cached(cache, version, key, make), version)
 
 
 @router.get("/collections/{collection_id}/items/{feature_id}")

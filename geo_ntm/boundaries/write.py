@@ -100,7 +100,25 @@ def events_frames(result: BuildResult) -> tuple[pd.DataFrame, pd.DataFrame]:
                         "share": None if share is None else round(share, 6),
                     }
                 )
-    return pd.DataFrame(rows), pd.DataFrame(links, columns=["event_id", "predecessor", "successor", "share"])
+    columns = [
+        "event_id",
+        "date",
+        "level",
+        "kind",
+        "changes",
+        "predecessors",
+        "successors",
+        "legal_act",
+        "legal_act_text",
+        "legal_act_source",
+        "geometry_reconstructed",
+        "area_km2",
+        "note",
+    ]
+    return (
+        pd.DataFrame(rows, columns=columns),
+        pd.DataFrame(links, columns=["event_id", "predecessor", "successor", "share"]),
+    )
 
 
 def write_gpkg(result: BuildResult, path: Path) -> None:

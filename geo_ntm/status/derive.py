@@ -16,6 +16,7 @@ Two ways to ask:
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -26,6 +27,7 @@ from geo_ntm.boundaries.atlas import Atlas
 from .levels import LABELS, RANK
 from .model import Decision, Revocation
 
+_CHAINS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 CONTINUING = {"rename", "reclassification", "district_change", "partial_transfer"}
 NEW_UNIT = {"merge", "split", "reorganisation", "creation"}
 URBAN = {"Phường", "Thị trấn"}
@@ -78,15 +80,11 @@ class StatusBook:
 
     def __init__(self, atlas: Atlas, decisions: list[Decision], revocations: list[Revocation]):
         self.atlas = atlas
-        self._spans: dict[tuple[str, str], list[tuple[date, date, str]]] = {}
-        self._unit: dict[str, tuple[str, str, str, str]] = {}
-        cols = ["level", "code", "valid_from", "valid_to", "uid", "type", "name"]
-        for r in atlas.units[cols].itertuples(index=False):
-            self._spans.setdefault((r.level, r.code), []).append((r.valid_from, r.valid_to, r.uid))
-            self._unit[r.uid] = (r.level, r.type, r.code, r.name)
-        self.root: dict[str, str] = {}
-        self.origin: dict[str, pd.Series | None] = {}
-        self._chain_links()
+        # What depends only on the boundaries is worked out once per atlas, not per data version.
+        if atlas not in _CHAINS:
+            _CHAINS[atlas] = _Chains(atlas)
+        chains = _CHAINS[atlas]
+        self._spans, self._unit, self.root, self.origin = chains.spans, chains.unit, chains.root, chains.origin
         self.unplaced: list[Decision | Revocation] = []
         self.records: dict[str, list] = {}
         for record in [*decisions, *revocations]:
@@ -115,34 +113,6 @@ class StatusBook:
                 if parts & province:
                     covered |= province
         return frozenset(covered)
-
-    def _chain_links(self) -> None:
-        """Which versions share a status history (a chain), and what event started each chain.
-
-        A version continues its predecessor's chain through a rename, reclassification or
-        district change, and keeps its own chain when it loses land (the same-code successor
-        of a split or a partial transfer). A merger, or a new unit carved out by a split,
-        starts a new chain: its status is its own to earn.
-        """
-        atlas = self.atlas
-        by_succ = atlas._by_succ
-        for uid in atlas.units.sort_values("valid_from")["uid"]:
-            incoming = by_succ.get_group(uid) if uid in by_succ.groups else None
-            root, origin = uid, None
-            if incoming is not None:
-                events = [atlas.events.loc[e] for e in dict.fromkeys(incoming["event_id"])]
-                kinds = {e["kind"] for e in events}
-                code = uid.split("@")[0]
-                same = [p for p in incoming["predecessor"] if p.split("@")[0] == code]
-                if len(incoming) == 1 and kinds <= CONTINUING - {"partial_transfer"}:
-                    root = self.root[incoming["predecessor"].iloc[0]]
-                elif len(same) == 1 and not kinds & {"merge", "reorganisation"} and kinds <= CONTINUING | {"split"}:
-                    root = self.root[same[0]]
-                else:
-                    origin = next((e for e in events if e["kind"] in NEW_UNIT), events[0])
-            self.root[uid] = root
-            if root == uid:
-                self.origin[uid] = origin
 
     def version_at(self, level: str, code: str, day: date) -> str | None:
         """Uid of the version of unit ``code`` in force on ``day``, or None."""
@@ -246,3 +216,47 @@ class StatusBook:
             )
         out = pd.DataFrame(rows)
         return units[["uid", "code", "name", "type", "parent_code", "province_code"]].merge(out, on="uid")
+
+
+class _Chains:
+    """Per atlas: version spans by code, unit facts by uid, and the chains of status history."""
+
+    def __init__(self, atlas: Atlas):
+        self.atlas = atlas
+        self.spans: dict[tuple[str, str], list[tuple[date, date, str]]] = {}
+        self.unit: dict[str, tuple[str, str, str, str]] = {}
+        cols = ["level", "code", "valid_from", "valid_to", "uid", "type", "name"]
+        for r in atlas.units[cols].itertuples(index=False):
+            self.spans.setdefault((r.level, r.code), []).append((r.valid_from, r.valid_to, r.uid))
+            self.unit[r.uid] = (r.level, r.type, r.code, r.name)
+        self.root: dict[str, str] = {}
+        self.origin: dict[str, pd.Series | None] = {}
+        self._link()
+
+    def _link(self) -> None:
+        """Which versions share a status history (a chain), and what event started each chain.
+
+        A version continues its predecessor's chain through a rename, reclassification or
+        district change, and keeps its own chain when it loses land (the same-code successor
+        of a split or a partial transfer). A merger, or a new unit carved out by a split,
+        starts a new chain: its status is its own to earn.
+        """
+        atlas = self.atlas
+        by_succ = atlas._by_succ
+        for uid in atlas.units.sort_values("valid_from")["uid"]:
+            incoming = by_succ.get_group(uid) if uid in by_succ.groups else None
+            root, origin = uid, None
+            if incoming is not None:
+                events = [atlas.events.loc[e] for e in dict.fromkeys(incoming["event_id"])]
+                kinds = {e["kind"] for e in events}
+                code = uid.split("@")[0]
+                same = [p for p in incoming["predecessor"] if p.split("@")[0] == code]
+                if len(incoming) == 1 and kinds <= CONTINUING - {"partial_transfer"}:
+                    root = self.root[incoming["predecessor"].iloc[0]]
+                elif len(same) == 1 and not kinds & {"merge", "reorganisation"} and kinds <= CONTINUING | {"split"}:
+                    root = self.root[same[0]]
+                else:
+                    origin = next((e for e in events if e["kind"] in NEW_UNIT), events[0])
+            self.root[uid] = root
+            if root == uid:
+                self.origin[uid] = origin

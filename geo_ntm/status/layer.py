@@ -23,19 +23,65 @@ from .model import Assessment
 from .summary import Records
 
 COLUMNS = [
-    "code", "uid", "name", "name_en", "type", "parent_code", "parent_name", "province_code", "status", "status_vi",
-    "status_en", "rank", "decision_no", "decision_signed", "decision_precision", "year_label", "authority",
-    "criteria_set", "criteria_met", "criteria_total", "criteria_source", "review_vi", "review_en", "constituents",
-    "formed_on", "held_before", "source", "citation", "dbkk", "dbkk_list", "villages_total", "villages_ntm",
-    "villages_kieu_mau", "dbkk_villages", "dbkk_villages_ntm", "villages_as_of", "area_km2",
+    "code",
+    "uid",
+    "name",
+    "name_en",
+    "type",
+    "parent_code",
+    "parent_name",
+    "province_code",
+    "status",
+    "status_vi",
+    "status_en",
+    "rank",
+    "decision_no",
+    "decision_signed",
+    "decision_precision",
+    "year_label",
+    "authority",
+    "criteria_set",
+    "criteria_met",
+    "criteria_total",
+    "criteria_source",
+    "review_vi",
+    "review_en",
+    "constituents",
+    "formed_on",
+    "held_before",
+    "source",
+    "citation",
+    "dbkk",
+    "dbkk_list",
+    "villages_total",
+    "villages_ntm",
+    "villages_kieu_mau",
+    "dbkk_villages",
+    "dbkk_villages_ntm",
+    "villages_as_of",
+    "area_km2",
 ]
 
-INTEGERS = ["year_label", "criteria_total", "villages_total", "villages_ntm", "villages_kieu_mau", "dbkk_villages",
-            "dbkk_villages_ntm"]
+INTEGERS = [
+    "year_label",
+    "criteria_total",
+    "villages_total",
+    "villages_ntm",
+    "villages_kieu_mau",
+    "dbkk_villages",
+    "dbkk_villages_ntm",
+]
 
 
-def status_frame(book: StatusBook, records: Records, assessments: list[Assessment], *, level: str = "commune",
-                 day: date | str | None = None, year: int | None = None) -> gpd.GeoDataFrame:
+def status_frame(
+    book: StatusBook,
+    records: Records,
+    assessments: list[Assessment],
+    *,
+    level: str = "commune",
+    day: date | str | None = None,
+    year: int | None = None,
+) -> gpd.GeoDataFrame:
     """Units of ``level`` on ``day`` (or at the end of ``year``, by "năm" label) with their status."""
     atlas = book.atlas
     if year is not None:
@@ -84,22 +130,35 @@ def _criteria(frame: pd.DataFrame, book: StatusBook, assessments: list[Assessmen
 
 
 def _difficulty(frame: pd.DataFrame, book: StatusBook, records: Records, day: date) -> None:
-    lists = [d for d in records.difficulty_lists if d.kind == "commune" and d.valid_from <= day
-             and (d.valid_to is None or day <= d.valid_to)]
+    lists = [
+        d
+        for d in records.difficulty_lists
+        if d.kind == "commune" and d.valid_from <= day and (d.valid_to is None or day <= d.valid_to)
+    ]
     in_force = max(lists, key=lambda d: d.valid_from) if lists else None
     listed = {e.unit_code for e in in_force.entries} if in_force else set()
-    frame["dbkk"] = frame["code"].isin(listed) & (frame["type"].isin(["Xã", "Phường", "Thị trấn"]))
+    # A listed code names the commune of the list's date: a 2025 unit that reused the code is another unit.
+    frame["dbkk"] = [c in listed and _same_unit(book, c, in_force.valid_from, day) for c in frame["code"]]
     frame["dbkk_list"] = [in_force.id if flag else None for flag in frame["dbkk"]]
     latest = {}
     for v in records.village_counts:
         if v.as_of <= day and (v.commune_code not in latest or v.as_of > latest[v.commune_code].as_of):
             latest[v.commune_code] = v
-    for col, attr in [("villages_total", "total"), ("villages_ntm", "ntm"), ("villages_kieu_mau", "kieu_mau"),
-                      ("dbkk_villages", "dbkk_total"), ("dbkk_villages_ntm", "dbkk_ntm")]:
-        frame[col] = [getattr(latest[c], attr) if c in latest and _same_unit(book, c, latest[c].as_of, day) else None
-                      for c in frame["code"]]
-    frame["villages_as_of"] = [latest[c].as_of.isoformat() if c in latest and _same_unit(book, c, latest[c].as_of, day)
-                               else None for c in frame["code"]]
+    for col, attr in [
+        ("villages_total", "total"),
+        ("villages_ntm", "ntm"),
+        ("villages_kieu_mau", "kieu_mau"),
+        ("dbkk_villages", "dbkk_total"),
+        ("dbkk_villages_ntm", "dbkk_ntm"),
+    ]:
+        frame[col] = [
+            getattr(latest[c], attr) if c in latest and _same_unit(book, c, latest[c].as_of, day) else None
+            for c in frame["code"]
+        ]
+    frame["villages_as_of"] = [
+        latest[c].as_of.isoformat() if c in latest and _same_unit(book, c, latest[c].as_of, day) else None
+        for c in frame["code"]
+    ]
 
 
 def _same_unit(book: StatusBook, code: str, then: date, now: date) -> bool:

@@ -116,9 +116,9 @@ def _by_district(communes: pd.DataFrame, districts: pd.DataFrame) -> list[dict]:
                 "code": d.code,
                 "name": d.name,
                 "status": d.status,
-                "decision_no": d.decision_no,
-                "year_label": d.year_label,
-                "source": d.source,
+                "decision_no": _clean(d.decision_no),
+                "year_label": None if _clean(d.year_label) is None else int(d.year_label),
+                "source": _clean(d.source),
                 "communes": int(len(xa)),
                 "ntm": int((r >= 1).sum()),
                 "nang_cao": int((r >= 2).sum()),
@@ -130,18 +130,38 @@ def _by_district(communes: pd.DataFrame, districts: pd.DataFrame) -> list[dict]:
     return rows
 
 
+def _in_districts(book: StatusBook, code: str, since: date, until: date, districts: tuple[str, ...]) -> bool:
+    """Whether the listed commune was in one of ``districts`` at some time between the two dates.
+
+    A commune keeps the target it was given when its district changes (the Lục Ngạn communes that
+    formed Thị xã Chũ in 2025 stay under the Lục Ngạn target).
+    """
+    first = book.version_at("commune", code, since)
+    if first is None:
+        return False
+    if not districts:
+        return True
+    root = book.root[first]
+    for uid, r in book.root.items():
+        if r != root:
+            continue
+        unit = book.atlas.units.loc[uid]
+        if unit["valid_from"] <= until and unit["valid_to"] >= since and unit["parent_code"] in districts:
+            return True
+    return False
+
+
+def _clean(value):
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
 def dbkk_villages(book: StatusBook, records: Records, as_of: date, districts: tuple[str, ...] = ()) -> dict:
     """Villages of the especially difficult communes (list in force on ``as_of``) and how many are NTM."""
     lists = [dl for dl in records.difficulty_lists if dl.kind == "commune" and dl.valid_from <= as_of]
     if not lists:
         return {"list": None, "communes": 0, "villages": 0, "ntm": 0, "share": None}
     dl = max(lists, key=lambda d: d.valid_from)
-    codes = []
-    for e in dl.entries:
-        uid = book.version_at("commune", e.unit_code, min(as_of, dl.valid_to or as_of))
-        uid = uid or book.version_at("commune", e.unit_code, dl.valid_from)
-        if uid and (not districts or book.atlas.units.loc[uid, "parent_code"] in districts):
-            codes.append(e.unit_code)
+    codes = [e.unit_code for e in dl.entries if _in_districts(book, e.unit_code, dl.valid_from, as_of, districts)]
     latest: dict[str, VillageCount] = {}
     for v in records.village_counts:
         if (
