@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from geo_ntm.errors import (
@@ -20,6 +22,7 @@ from geo_ntm.errors import (
     InvalidParameterError,
     NotFoundError,
     SourceError,
+    StaleVersionError,
     TooLargeError,
     UnknownUnitError,
 )
@@ -35,6 +38,7 @@ STATUS: dict[type[GeoNtmError], int] = {
     CRSError: 422,
     GeometryError: 422,
     ConflictError: 409,
+    StaleVersionError: 412,
     TooLargeError: 413,
 }
 
@@ -46,12 +50,63 @@ def status_of(exc: GeoNtmError) -> int:
     return 400
 
 
+#: Paths whose answers are pages for people: their errors are pages too.
+PAGE_PREFIXES = ("/maps", "/dashboard", "/embed", "/planning/communes", "/planning/map", "/share")
+PAGE_TEXT = {
+    "vi": {
+        "title": "Không hiển thị được trang này",
+        "back": "Về trang chủ",
+        "internal": "Lỗi nội bộ; đã được ghi lại.",
+    },
+    "en": {
+        "title": "This page cannot be shown",
+        "back": "Back to the home page",
+        "internal": "Internal error; it has been logged.",
+    },
+}
+
+
+def is_page(request: Request) -> bool:
+    return request.url.path.startswith(PAGE_PREFIXES)
+
+
+def page_error(request: Request, detail: str, status: int):
+    from api.i18n import language
+    from api.templating import templates
+
+    lang = language(request)
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"lang": lang, "t": PAGE_TEXT[lang], "detail": detail, "back": f"/?lang={lang}"},
+        status_code=status,
+    )
+
+
+def _validation_text(exc: RequestValidationError) -> str:
+    parts = []
+    for e in exc.errors():
+        where = ".".join(str(x) for x in e.get("loc", ())[1:]) or "request"
+        parts.append(f"{where}: {e.get('msg', 'invalid')} (got {e.get('input')!r})")
+    return "; ".join(parts)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(GeoNtmError)
-    async def domain_error(request: Request, exc: GeoNtmError) -> JSONResponse:
+    async def domain_error(request: Request, exc: GeoNtmError):
+        if is_page(request):
+            return page_error(request, str(exc), status_of(exc))
         return JSONResponse({"detail": str(exc)}, status_code=status_of(exc))
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        if is_page(request):
+            return page_error(request, _validation_text(exc), 422)
+        return await request_validation_exception_handler(request, exc)
+
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception):
         log.exception("unexpected error on %s %s", request.method, request.url.path)
+        if is_page(request):
+            return page_error(request, PAGE_TEXT["vi"]["internal"], 500)
         return JSONResponse({"detail": "internal error; it has been logged"}, status_code=500)

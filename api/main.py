@@ -8,11 +8,14 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
+from api.auth import read_guard
+from api.context import RequestContextMiddleware
 from api.http import ByteCache
 from api.routers import ROUTERS
 from api.settings import Settings
@@ -49,13 +52,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(read_guard)],
     )
     app.state.settings = settings
     errors.install(app)
+    # Pages, scripts and JSON are compressed on the fly; cached map answers arrive compressed already.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6,
+                       exclude_content_types=("image/png", "image/tiff", "application/pdf",
+                                              "application/geopackage+sqlite3"))
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "HEAD"],
                            allow_headers=["If-None-Match", "Accept-Language"],
                            expose_headers=["ETag", "X-Data-Version", "Content-Disposition"])
+    app.add_middleware(RequestContextMiddleware, max_body=settings.max_upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:
         app.include_router(router)

@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     cors_origins: list[str] = ["*"]
     #: Memory for finished answers (layers, tiles, downloads), in MB.
     cache_mb: int = 256
+    #: Reads (pages, layers, status, decisions) need no token; false: every read needs a reader token.
+    public_reads: bool = True
+    #: Largest request body accepted (spreadsheet uploads, JSON), in bytes; a larger one gets 413.
+    max_upload_bytes: int = 5 * 1024 * 1024
+    #: Hours during which an import's dry run can be confirmed.
+    import_ttl_hours: int = 24
     #: Optional base-map tile URL template (``https://…/{z}/{x}/{y}.png``); pages work without one.
     base_map_url: str | None = None
     #: Attribution shown with the base map.

@@ -72,3 +72,7 @@ class TooLargeError(GeoNtmError):
 
 class NotFoundError(GeoNtmError, LookupError):
     """A named resource (a layer, a list version, a page) does not exist."""
+
+
+class StaleVersionError(ConflictError):
+    """The record changed since the client read it (its If-Match no longer names the current version)."""

@@ -1,5 +1,21 @@
 """One router per resource; :data:`ROUTERS` is the list ``create_app`` mounts."""
 
-from api.routers import boundaries, health, home, layers, ogc, status
+from api.routers import (
+    audit,
+    boundaries,
+    decisions,
+    health,
+    home,
+    imports,
+    layers,
+    ogc,
+    pages,
+    planning,
+    search,
+    status,
+    tokens,
+)
 
-ROUTERS = [health.router, home.router, boundaries.router, status.router, layers.router, ogc.router]
+ROUTERS = [health.router, home.router, boundaries.router, status.router, layers.router, ogc.router, pages.router]
+ROUTERS += [planning.router, search.router]
+ROUTERS += [decisions.router, imports.router, audit.router, tokens.router]

@@ -132,4 +132,69 @@ CREATE TABLE changes (
     detail TEXT
 )
 """,
+    # 2: authenticated edits. API tokens (only a hash of each is kept), the HTTP context of every
+    # write (joined to ``changes`` by request_id), idempotency keys of submissions, and uploaded
+    # spreadsheets between their dry run and their confirmation (the bytes apart, so that updating an
+    # upload's state does not rewrite them).
+    """
+CREATE TABLE tokens (
+    id INTEGER PRIMARY KEY,
+    key_id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('reader', 'editor', 'admin')),
+    hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    revoked_at TEXT,
+    revoked_by TEXT
+);
+CREATE UNIQUE INDEX tokens_active_name ON tokens (name) WHERE revoked_at IS NULL;
+CREATE TABLE requests (
+    request_id TEXT PRIMARY KEY,
+    client_request_id TEXT,
+    at TEXT NOT NULL,
+    method TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    client TEXT,
+    token_id INTEGER REFERENCES tokens (id),
+    token_name TEXT,
+    role TEXT,
+    user_agent TEXT
+);
+CREATE INDEX changes_at ON changes (at);
+CREATE INDEX changes_request ON changes (request_id);
+CREATE TABLE submissions (
+    token_id INTEGER NOT NULL REFERENCES tokens (id),
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    response TEXT NOT NULL,
+    location TEXT,
+    created_at TEXT NOT NULL,
+    request_id TEXT,
+    PRIMARY KEY (token_id, key)
+);
+CREATE TABLE uploads (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    request_id TEXT,
+    filename TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    options TEXT NOT NULL,
+    data_version INTEGER NOT NULL,
+    report TEXT NOT NULL,
+    ready INTEGER NOT NULL CHECK (ready IN (0, 1)),
+    state TEXT NOT NULL CHECK (state IN ('checked', 'applying', 'applied', 'failed')),
+    finished_at TEXT,
+    finished_by TEXT,
+    finished_request_id TEXT,
+    result TEXT
+);
+CREATE TABLE upload_contents (
+    upload_id TEXT PRIMARY KEY REFERENCES uploads (id),
+    content BLOB NOT NULL
+)
+""",
 ]

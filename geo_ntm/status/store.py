@@ -163,6 +163,30 @@ class Writer:
     def add_reported_figure(self, f: ReportedFigure) -> int:
         return self._insert("reported_figures", f, skip=())
 
+    def record_change(self, action: str, table: str, record_id, detail: dict) -> None:
+        """An audit entry for a change made on :attr:`conn` outside the ``add_*`` methods (tokens, uploads)."""
+        self._audit(action, table, record_id, detail)
+
+    def data_version(self) -> int:
+        """The data version as this transaction sees it (before its own step)."""
+        return int(self.conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])
+
+    def _query(self, sql: str, args=()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, args).fetchall()
+
+    def record(self, table: str, record_id: int) -> Decision | Revocation | None:
+        """As :meth:`SqliteStore.record`, seeing this transaction's own writes."""
+        return _one(self._query, table, record_id)
+
+    def corrected_by(self, table: str, record_id: int) -> int | None:
+        return _corrected_by(self._query, table, record_id)
+
+    def unit_revision(self, unit_level: str, unit_code: str) -> int:
+        return _revision(self._query, unit_level, unit_code)
+
+    def unit_records(self, unit_level: str, codes) -> list[Decision | Revocation]:
+        return _unit_records(self._query, unit_level, codes)
+
 
 class SqliteStore(StatusStore):
     """The SQLite backend: one file, WAL journal, full sync (a kill -9 loses no committed write)."""
@@ -268,6 +292,61 @@ class SqliteStore(StatusStore):
 
     def changes(self, limit: int = 1000) -> list[dict]:
         return [dict(r) for r in self._rows("SELECT * FROM changes ORDER BY id DESC LIMIT ?", (limit,))]
+
+    # -- single records and their correction chains (the write API) ---------------------
+    def rows(self, sql: str, args=()) -> list[sqlite3.Row]:
+        """Run a read query on a fresh connection (for tables added beside the records: tokens, audit)."""
+        return self._rows(sql, args)
+
+    def record(self, table: str, record_id: int) -> Decision | Revocation | None:
+        """One decision or revocation by id, current or superseded."""
+        return _one(self._rows, table, record_id)
+
+    def corrected_by(self, table: str, record_id: int) -> int | None:
+        """Id of the record that supersedes ``record_id``, if any."""
+        return _corrected_by(self._rows, table, record_id)
+
+    def unit_revision(self, unit_level: str, unit_code: str) -> int:
+        """How many decisions and revocations touch a unit (its own, and corrections of them); only grows."""
+        return _revision(self._rows, unit_level, unit_code)
+
+    def unit_records(self, unit_level: str, codes) -> list[Decision | Revocation]:
+        """Current decisions and revocations of the units with these codes at this level."""
+        return _unit_records(self._rows, unit_level, codes)
+
+
+def _unit_records(query, unit_level: str, codes) -> list:
+    codes = list(codes)
+    if not codes:
+        return []
+    out: list = []
+    for table, cls in (("decisions", Decision), ("revocations", Revocation)):
+        sql = (
+            f"SELECT * FROM {table} WHERE unit_level = ? AND unit_code IN ({', '.join('?' * len(codes))}) "
+            f"AND id NOT IN (SELECT supersedes FROM {table} WHERE supersedes IS NOT NULL) ORDER BY id"
+        )
+        out += [_record(cls, r) for r in query(sql, (unit_level, *codes))]
+    return out
+
+
+def _one(query, table: str, record_id: int):
+    cls = {"decisions": Decision, "revocations": Revocation}[table]
+    found = query(f"SELECT * FROM {table} WHERE id = ?", (record_id,))
+    return _record(cls, found[0]) if found else None
+
+
+def _corrected_by(query, table: str, record_id: int) -> int | None:
+    found = query(f"SELECT id FROM {table} WHERE supersedes = ?", (record_id,))
+    return found[0][0] if found else None
+
+
+def _revision(query, unit_level: str, unit_code: str) -> int:
+    total = 0
+    for table in ("decisions", "revocations"):
+        mine = f"SELECT id FROM {table} WHERE unit_level = ? AND unit_code = ?"
+        sql = f"SELECT COUNT(*) FROM {table} WHERE (unit_level = ? AND unit_code = ?) OR supersedes IN ({mine})"
+        total += query(sql, (unit_level, unit_code, unit_level, unit_code))[0][0]
+    return total
 
 
 def _statements(script: str) -> list[str]:

@@ -1,0 +1,94 @@
+"""Who is asking: ``Authorization: Bearer <token>`` and roles, as FastAPI dependencies.
+
+Missing or unknown tokens get 401 with ``WWW-Authenticate: Bearer``; a token whose role is too
+low gets 403. Reads are public unless ``settings.public_reads`` is false; a token that is sent
+is always checked, so a client with a mistyped or revoked token learns it at once.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import HTTPBearer
+
+from api.deps import SettingsDep
+from geo_ntm.auth.audit import RequestContext
+from geo_ntm.auth.tokens import Token, verify_token
+from geo_ntm.status.store import SqliteStore
+
+#: Paths that answer without a token even when reads are not public.
+OPEN_PATHS = ("/healthz", "/docs", "/openapi.json")
+
+bearer = HTTPBearer(auto_error=False, description="an API token: `geo-ntm tokens create --role editor --name …`")
+
+
+def _challenge(detail: str, error: str | None = None) -> HTTPException:
+    value = 'Bearer realm="geo-ntm"' + (f', error="{error}"' if error else "")
+    return HTTPException(401, detail, headers={"WWW-Authenticate": value})
+
+
+def get_store(request: Request) -> SqliteStore:
+    return request.app.state.status.store
+
+
+def current_token(request: Request, _doc: Annotated[object, Security(bearer)] = None) -> Token | None:
+    """The token the request carries (None when it carries none); 401 for a bad one."""
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, value = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise _challenge("the Authorization header must be 'Bearer <token>'", "invalid_request")
+    token = verify_token(get_store(request), value.strip())
+    if token is None:
+        raise _challenge("the token is unknown or revoked", "invalid_token")
+    request.state.token = token
+    return token
+
+
+TokenDep = Annotated[Token | None, Depends(current_token)]
+
+
+def read_guard(request: Request, settings: SettingsDep, token: TokenDep) -> None:
+    """Installed on the whole app: when reads are not public, everything but health needs a token."""
+    if token is None and not settings.public_reads and request.url.path not in OPEN_PATHS:
+        raise _challenge("reads need a token here: send 'Authorization: Bearer <token>' (role reader or above)")
+
+
+def require(role: str):
+    """A dependency that answers with the token when its role is ``role`` or above."""
+
+    def dependency(token: TokenDep) -> Token:
+        if token is None:
+            raise _challenge(f"this needs a token of role {role} or above: send 'Authorization: Bearer <token>'")
+        if not token.allows(role):
+            raise HTTPException(
+                403,
+                f"token {token.name!r} has role {token.role}; this needs {role} or above",
+                headers={"WWW-Authenticate": 'Bearer realm="geo-ntm", error="insufficient_scope"'},
+            )
+        return token
+
+    return dependency
+
+
+def request_context(request: Request, token: Token | None = None) -> RequestContext:
+    """The HTTP context recorded with a change: request ids, endpoint, client, token."""
+    state = request.scope.get("state", {})
+    return RequestContext(
+        request_id=state.get("request_id") or "",
+        client_request_id=state.get("client_request_id"),
+        method=request.method,
+        endpoint=request.url.path,
+        client=request.client.host if request.client else None,
+        token_id=token.id if token else None,
+        token_name=token.name if token else None,
+        role=token.role if token else None,
+        user_agent=request.headers.get("user-agent"),
+    )
+
+
+EditorDep = Annotated[Token, Depends(require("editor"))]
+AdminDep = Annotated[Token, Depends(require("admin"))]
+ReaderDep = Annotated[Token, Depends(require("reader"))]

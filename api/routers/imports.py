@@ -1,0 +1,132 @@
+"""Spreadsheet imports in two steps: upload for a dry run, then confirm (editor)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from api.auth import EditorDep, request_context
+from api.deps import SettingsDep, StatusDep
+from api.records import Source
+from api.writes import WRITE_LOCK
+from geo_ntm.auth.audit import note_request
+from geo_ntm.errors import InvalidParameterError
+from geo_ntm.status.uploads import Upload, apply_upload, check_upload, get_upload, list_uploads
+
+router = APIRouter(prefix="/api/imports", tags=["imports"])
+
+UploadId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{8,40}$")]
+_UPLOAD_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+            },
+            "text/csv": {"schema": {"type": "string", "format": "binary"}},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                "schema": {"type": "string", "format": "binary"}
+            },
+        },
+    }
+}
+
+
+def _pairs(items: list[str], what: str) -> dict[str, str]:
+    out = {}
+    for item in items:
+        left, sep, right = item.rpartition("=")
+        if not sep or not left.strip() or not right.strip():
+            raise InvalidParameterError(f"{what}: {item!r} is not NAME=VALUE, e.g. {what}=Mã xã=unit_code")
+        out[left.strip()] = right.strip()
+    return out
+
+
+async def _file(request: Request, filename: str | None) -> tuple[bytes, str | None]:
+    """The uploaded bytes: a multipart field ``file``, or the whole body."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        try:
+            form = await request.form(max_files=1, max_fields=20)
+        except AssertionError:  # python-multipart is not installed
+            raise HTTPException(415, "send the file as the request body (Content-Type text/csv or xlsx) with "
+                                "?filename=") from None  # fmt: skip
+        part = form.get("file")
+        if part is None or isinstance(part, str):
+            raise InvalidParameterError("file: send the spreadsheet in a form field named 'file'")
+        content, filename = await part.read(), filename or part.filename
+    else:
+        content = await request.body()
+    if not content:
+        raise InvalidParameterError("file: the upload is empty")
+    return content, filename
+
+
+def _json(upload: Upload, ttl: timedelta) -> dict:
+    out = upload.as_dict()
+    out["expires_at"] = (datetime.fromisoformat(upload.created_at) + ttl).isoformat()
+    out["confirm"] = f"/api/imports/{upload.id}/confirm" if upload.ready and upload.state == "checked" else None
+    return out
+
+
+@router.post("", status_code=201, openapi_extra=_UPLOAD_DOC)
+async def upload_for_import(
+    request: Request,
+    token: EditorDep,
+    service: StatusDep,
+    settings: SettingsDep,
+    filename: Annotated[str | None, Query(max_length=200, description="the file's name (a raw body)")] = None,
+    sheet: Annotated[str | None, Query(max_length=100, description="sheet name or 1-based number")] = None,
+    source: Source | None = None,
+    citation: Annotated[str | None, Query(max_length=1000)] = None,
+    authority: Annotated[str | None, Query(max_length=300)] = None,
+    criteria_set: Annotated[str | None, Query(max_length=60)] = None,
+    unit_level: Literal["commune", "district"] | None = None,
+    column: Annotated[list[str], Query(alias="map", description="HEADER=field, as `geo-ntm import --map`")] = [],  # noqa: B006
+    default: Annotated[list[str], Query(description="FIELD=VALUE for fields the sheet lacks")] = [],  # noqa: B006
+    strict_names: bool = False,
+) -> JSONResponse:
+    """Upload a .csv or .xlsx of decisions for a dry run (editor); the answer says how to confirm it."""
+    content, name = await _file(request, filename)
+    defaults = _pairs(default, "default")
+    named = {"source": source, "citation": citation, "authority": authority, "criteria_set": criteria_set,
+             "unit_level": unit_level}  # fmt: skip
+    defaults.update({k: v for k, v in named.items() if v})
+    options = {"mapping": _pairs(column, "map"), "sheet": sheet, "defaults": defaults,
+               "accept_fuzzy": not strict_names, "max_bytes": settings.max_upload_bytes}  # fmt: skip
+    ctx = request_context(request, token)
+    upload = await run_in_threadpool(
+        check_upload, service.store, service.atlas, content, name or "upload", options, actor=token.name,
+        request_id=ctx.request_id, on_write=lambda w: note_request(w, ctx),
+    )  # fmt: skip
+    ttl = timedelta(hours=settings.import_ttl_hours)
+    return JSONResponse(_json(upload, ttl), status_code=201, headers={"Location": f"/api/imports/{upload.id}"})
+
+
+@router.post("/{upload_id}/confirm")
+def confirm_import(
+    request: Request, upload_id: UploadId, token: EditorDep, service: StatusDep, settings: SettingsDep
+) -> dict:
+    """Import a checked upload, all or none, if the data has not changed since its dry run (editor)."""
+    ctx = request_context(request, token)
+    ttl = timedelta(hours=settings.import_ttl_hours)
+    with WRITE_LOCK:
+        upload = apply_upload(service.store, service.atlas, upload_id, actor=token.name, request_id=ctx.request_id,
+                              ttl=ttl, on_write=lambda w: note_request(w, ctx))  # fmt: skip
+    return {**_json(upload, ttl), "written": len(upload.result["written"]), "data_version_after": service.version()}
+
+
+@router.get("")
+def list_imports(token: EditorDep, service: StatusDep, settings: SettingsDep) -> list[dict]:
+    """Recent uploads and what became of them (editor)."""
+    ttl = timedelta(hours=settings.import_ttl_hours)
+    return [_json(u, ttl) for u in list_uploads(service.store)]
+
+
+@router.get("/{upload_id}")
+def get_import(upload_id: UploadId, token: EditorDep, service: StatusDep, settings: SettingsDep) -> dict:
+    """One upload: its dry-run report, state and result (editor)."""
+    return _json(get_upload(service.store, upload_id), timedelta(hours=settings.import_ttl_hours))
