@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from api import errors
 from api.auth import read_guard
 from api.context import RequestContextMiddleware
+from api.frames import FrameAncestorsMiddleware
 from api.http import ByteCache
 from api.routers import ROUTERS
 from api.settings import Settings
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     errors.install(app)
+    app.add_middleware(FrameAncestorsMiddleware, frame_ancestors=settings.frame_ancestors)
     # Pages, scripts and JSON are compressed on the fly; cached map answers arrive compressed already.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6,
                        exclude_content_types=("image/png", "image/tiff", "application/pdf",
@@ -63,7 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "HEAD"],
                            allow_headers=["If-None-Match", "Accept-Language"],
-                           expose_headers=["ETag", "X-Data-Version", "Content-Disposition"])
+                           expose_headers=["ETag", "X-Data-Version", "Content-Disposition", "X-Request-ID"])
     app.add_middleware(RequestContextMiddleware, max_body=settings.max_upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:

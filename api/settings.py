@@ -34,3 +34,8 @@ class Settings(BaseSettings):
     base_map_url: str | None = None
     #: Attribution shown with the base map.
     base_map_attribution: str = ""
+    #: Sites allowed to show our embed pages in a frame (CSP frame-ancestors), e.g.
+    #: ["https://snn.bacninh.gov.vn"]; empty: only this site. "*" allows any site.
+    frame_ancestors: list[str] = []
+    #: Public base URL of the service when behind a proxy (used in embed snippets and oEmbed).
+    public_url: str | None = None

@@ -21,11 +21,31 @@ COLORS = {
 NO_DATA = "#ffffff"
 OUTLINE = "#4d4d4d"
 DISTRICT_OUTLINE = "#1a1a1a"
-#: Statuses drawn with a hatch pattern as well as a colour.
+#: Statuses drawn with a hatch pattern as well as a colour (PNG tiles, print).
 HATCHED = ("cho_ra_soat",)
+#: The second cue on web maps: a pattern per status, so status reads without colour too.
+#: Kinds: "dots", "hlines" (horizontal lines), "cross" (cross-hatch), "diag" (diagonal hatch),
+#: "vlines" (vertical lines); a status not listed is a plain fill.
+PATTERNS = {
+    "dat_chuan": "dots",
+    "hoan_thanh": "dots",
+    "nang_cao": "hlines",
+    "kieu_mau": "cross",
+    "cho_ra_soat": "diag",
+    "khong_ap_dung": "vlines",
+}
+#: Colour of the pattern marks over each fill (dark on light fills, light on dark ones).
+PATTERN_INK = {"kieu_mau": "#ffffff", "cho_ra_soat": "#7a3d00", "khong_ap_dung": "#8c8c8c"}
 #: Legend order (hoan_thanh shares dat_chuan's colour and is listed with it where it occurs).
 LEGEND_ORDER = (
-    "chua_dat", "dat_chuan", "hoan_thanh", "nang_cao", "kieu_mau", "cho_ra_soat", "khong_ap_dung", "khong_du_lieu",
+    "chua_dat",
+    "dat_chuan",
+    "hoan_thanh",
+    "nang_cao",
+    "kieu_mau",
+    "cho_ra_soat",
+    "khong_ap_dung",
+    "khong_du_lieu",
 )
 
 

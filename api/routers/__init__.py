@@ -4,6 +4,7 @@ from api.routers import (
     audit,
     boundaries,
     decisions,
+    embed,
     health,
     home,
     imports,
@@ -18,4 +19,4 @@ from api.routers import (
 
 ROUTERS = [health.router, home.router, boundaries.router, status.router, layers.router, ogc.router, pages.router]
 ROUTERS += [planning.router, search.router]
-ROUTERS += [decisions.router, imports.router, audit.router, tokens.router]
+ROUTERS += [decisions.router, imports.router, audit.router, tokens.router, embed.router]

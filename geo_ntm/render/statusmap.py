@@ -17,7 +17,7 @@ import folium
 from branca.element import Element, JavascriptLink, MacroElement
 from jinja2 import Template
 
-from geo_ntm.palette import COLORS, DISTRICT_OUTLINE, HATCHED, LEGEND_ORDER, NO_DATA, OUTLINE
+from geo_ntm.palette import COLORS, DISTRICT_OUTLINE, HATCHED, LEGEND_ORDER, NO_DATA, OUTLINE, PATTERN_INK, PATTERNS
 from geo_ntm.status.levels import LABELS
 
 from .offline import render_offline
@@ -56,6 +56,11 @@ TEXT = {
         "more": "Chi tiết đơn vị",
         "districtOutlines": "Đường viền đậm: ranh giới huyện",
         "illustrativeBanner": "Dữ liệu minh họa: kết quả từng xã không phải số liệu chính thức.",
+        "showTable": "Xem dạng bảng",
+        "hideTable": "Ẩn bảng",
+        "share": "Chia sẻ / nhúng bản đồ",
+        "colName": "Đơn vị",
+        "colParent": "Thuộc",
     },
     "en": {
         "legend": "Legend",
@@ -90,6 +95,11 @@ TEXT = {
         "more": "Unit details",
         "districtOutlines": "Bold lines: district boundaries",
         "illustrativeBanner": "Illustrative data: per-commune results are not official figures.",
+        "showTable": "Show as a table",
+        "hideTable": "Hide the table",
+        "share": "Share / embed this map",
+        "colName": "Unit",
+        "colParent": "In",
     },
 }
 
@@ -120,6 +130,10 @@ class MapSpec:
     static_url: str = "/static"
     data_url: str = "/api/layers/{layer}.geojson"
     unit_page: str | None = "/planning/communes/{code}?lang=vi"
+    share_url: str | None = None
+    table: bool = True
+    title_box: bool = True
+    oembed_url: str | None = None
     extra_js: str = ""
 
 
@@ -151,6 +165,10 @@ def config(spec: MapSpec) -> dict:
         "order": list(LEGEND_ORDER),
         "labels": LABELS[lang],
         "text": TEXT[lang],
+        "patterns": PATTERNS,
+        "patternInk": PATTERN_INK,
+        "shareUrl": spec.share_url,
+        "table": spec.table,
     }
 
 
@@ -186,6 +204,14 @@ def status_map(spec: MapSpec) -> str:
     root = m.get_root()
     root.header.add_child(Element(f'<link rel="stylesheet" href="{spec.static_url}/css/statusmap.css">'))
     root.header.add_child(Element(f'<meta name="description" content="{_attr(spec.title)}">'))
+    if spec.oembed_url:
+        allowed.append(urlsplit(spec.oembed_url).hostname or "")  # our own host: oEmbed discovery needs a full URL
+        root.header.add_child(
+            Element(
+                f'<link rel="alternate" type="application/json+oembed" href="{_attr(spec.oembed_url)}" '
+                f'title="{_attr(spec.title)}">'
+            )
+        )
     root.html.add_child(
         Element(f'<h1 class="visually-hidden" style="position:absolute;left:-9999px">{_text(spec.title)}</h1>')
     )

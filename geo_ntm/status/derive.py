@@ -85,6 +85,8 @@ class StatusBook:
             _CHAINS[atlas] = _Chains(atlas)
         chains = _CHAINS[atlas]
         self._spans, self._unit, self.root, self.origin = chains.spans, chains.unit, chains.root, chains.origin
+        #: Sources of all records: when some are illustrative, "no decision" is only as sure as they are.
+        self.sources = {r.source for r in [*decisions, *revocations]}
         self.unplaced: list[Decision | Revocation] = []
         self.records: dict[str, list] = {}
         for record in [*decisions, *revocations]:

@@ -98,6 +98,7 @@ def status_frame(
     frame["rank"] = frame["status"].map(lambda s: RANK.get(s, -1))
     _criteria(frame, book, assessments, day)
     _difficulty(frame, book, records, day)
+    _sources(frame, book, records)
     for col in INTEGERS:
         frame[col] = pd.Series([None if pd.isna(v) else int(v) for v in frame[col]], index=frame.index, dtype=object)
     frame = gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
@@ -159,6 +160,29 @@ def _difficulty(frame: pd.DataFrame, book: StatusBook, records: Records, day: da
         latest[c].as_of.isoformat() if c in latest and _same_unit(book, c, latest[c].as_of, day) else None
         for c in frame["code"]
     ]
+
+
+def _sources(frame: pd.DataFrame, book: StatusBook, records: Records) -> None:
+    """The data-source label of each row: illustrative when any part of what it shows is.
+
+    A row with no decision says "not yet" (or "awaiting review") only as surely as the records
+    it is derived from; its difficulty flag and village counts have sources of their own.
+    """
+    absent = "illustrative" if "illustrative" in book.sources else ("official" if book.sources else None)
+    lists = {d.id: d.source for d in records.difficulty_lists}
+    village_sources = {v.commune_code: v.source for v in records.village_counts}
+    out = []
+    for r in frame.itertuples():
+        parts = {r.source} if isinstance(r.source, str) else set()
+        if not parts and r.status in ("chua_dat", "cho_ra_soat"):
+            parts.add(absent)
+        if r.dbkk_list:
+            parts.add(lists.get(r.dbkk_list))
+        if r.villages_as_of:
+            parts.add(village_sources.get(r.code))
+        parts.discard(None)
+        out.append("illustrative" if "illustrative" in parts else ("official" if parts else None))
+    frame["source"] = out
 
 
 def _same_unit(book: StatusBook, code: str, then: date, now: date) -> bool:

@@ -21,7 +21,13 @@
   function fmtDate(iso, lang) {
     if (!iso) { return ""; }
     var p = String(iso).slice(0, 10).split("-");
-    return lang === "en" ? iso.slice(0, 10) : p[2] + "/" + p[1] + "/" + p[0];
+    if (lang !== "en") { return p[2] + "/" + p[1] + "/" + p[0]; }
+    var d = new Date(Date.UTC(+p[0], +p[1] - 1, +p[2]));
+    return new Intl.DateTimeFormat("en-GB", {day: "numeric", month: "short", year: "numeric", timeZone: "UTC"}).format(d);
+  }
+
+  function fmtNumber(n, lang) {
+    return new Intl.NumberFormat(lang === "en" ? "en-GB" : "vi-VN").format(n);
   }
 
   function query(params) {
@@ -38,30 +44,96 @@
     this.outlines = null;
     this.fitted = false;
     this.addHatch();
+    var box = map.getContainer();
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", cfg.title);
     this.addTitle();
     this.addLegend();
     this.addControls();
+    if (cfg.table !== false) { this.addTable(); }
     this.load();
   }
 
+  NtmStatusMap.prototype.addTable = function () {
+    // The table alternative: what the map shows, as rows a screen reader or keyboard can use.
+    var self = this, t = this.t, Table = L.Control.extend({
+      options: {position: "bottomleft"},
+      onAdd: function () {
+        var id = "ntm-table-" + Math.random().toString(36).slice(2, 8);
+        var button = el("button", {type: "button", className: "ntm-table-toggle", "aria-expanded": "false", "aria-controls": id, text: t.showTable});
+        self.tablePanel = el("div", {id: id, className: "ntm-table-panel", hidden: "hidden", tabindex: "-1"});
+        button.addEventListener("click", function () {
+          var open = self.tablePanel.hasAttribute("hidden");
+          if (open) { self.tablePanel.removeAttribute("hidden"); self.renderTable(); self.tablePanel.focus(); }
+          else { self.tablePanel.setAttribute("hidden", "hidden"); }
+          button.setAttribute("aria-expanded", open ? "true" : "false");
+          button.textContent = open ? t.hideTable : t.showTable;
+        });
+        var wrap = el("div", {className: "ntm-table-box"}, [button, self.tablePanel]);
+        if (self.cfg.shareUrl) {
+          self.shareLink = el("a", {className: "ntm-share", href: "#", text: t.share});
+          wrap.insertBefore(self.shareLink, self.tablePanel);
+        }
+        L.DomEvent.disableClickPropagation(wrap);
+        L.DomEvent.disableScrollPropagation(wrap);
+        return wrap;
+      }
+    });
+    this.map.addControl(new Table());
+  };
+
+  NtmStatusMap.prototype.renderTable = function () {
+    if (!this.tablePanel || this.tablePanel.hasAttribute("hidden") || !this.data) { return; }
+    var self = this, t = this.t, lang = this.cfg.lang, rows = [];
+    var features = this.data.features.slice().sort(function (a, b) { return a.properties.name.localeCompare(b.properties.name, lang === "en" ? "en" : "vi"); });
+    features.forEach(function (f) {
+      var p = f.properties;
+      rows.push(el("tr", {}, [el("th", {scope: "row", text: p.name}), el("td", {text: p.parent_name || ""}),
+        el("td", {text: self.statusLabel(p) + (p.review_vi ? " — " + (lang === "en" ? p.review_en : p.review_vi) : "")}),
+        el("td", {text: p.decision_no ? p.decision_no + (p.decision_signed ? " (" + fmtDate(p.decision_signed, lang) + ")" : "") : ""}),
+        el("td", {text: p.source === "illustrative" ? t.illustrative : (p.source ? t.official : "")})]));
+    });
+    var head = el("tr", {}, [t.colName, t.colParent, t.status, t.decision, t.source].map(function (h) { return el("th", {scope: "col", text: h}); }));
+    this.tablePanel.textContent = "";
+    this.tablePanel.appendChild(el("table", {className: "ntm-table"}, [el("caption", {text: this.cfg.title + " — " + this.titleBox.querySelector(".ntm-asof").textContent}), el("thead", {}, [head]), el("tbody", {}, rows)]));
+  };
+
+  var PATTERN_MARKS = {
+    dots: '<circle cx="3" cy="3" r="1.3" fill="INK"/>',
+    hlines: '<line x1="0" y1="3" x2="8" y2="3" stroke="INK" stroke-width="1.4"/>',
+    vlines: '<line x1="3" y1="0" x2="3" y2="8" stroke="INK" stroke-width="1"/>',
+    cross: '<line x1="0" y1="4" x2="8" y2="4" stroke="INK" stroke-width="1.2"/><line x1="4" y1="0" x2="4" y2="8" stroke="INK" stroke-width="1.2"/>',
+    diag: '<line x1="0" y1="0" x2="0" y2="8" stroke="INK" stroke-width="3"/>'
+  };
+
   NtmStatusMap.prototype.addHatch = function () {
-    // A hatch pattern: "awaiting review" gets a second cue besides its colour.
+    // One pattern per status (the cfg.patterns table): a second cue besides colour, for print
+    // and for readers who do not tell the colours apart. Patterns are ours, not data.
+    if (document.getElementById("ntm-patterns")) { return; }
+    var cfg = this.cfg, defs = "";
+    Object.keys(cfg.patterns || {}).forEach(function (s) {
+      var kind = cfg.patterns[s], ink = (cfg.patternInk || {})[s] || "#2b2b2b";
+      var marks = (PATTERN_MARKS[kind] || "").split("INK").join(ink);
+      defs += '<pattern id="ntm-p-' + s + '" patternUnits="userSpaceOnUse" width="8" height="8"' +
+        (kind === "diag" ? ' patternTransform="rotate(45)"' : "") + '><rect width="8" height="8" fill="' +
+        (cfg.palette[s] || cfg.noData) + '"/>' + marks + "</pattern>";
+    });
     var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-    svg.setAttribute("width", "0"); svg.setAttribute("height", "0");
-    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("id", "ntm-patterns"); svg.setAttribute("width", "0"); svg.setAttribute("height", "0");
+    svg.setAttribute("aria-hidden", "true"); svg.setAttribute("focusable", "false");
     svg.style.position = "absolute";
-    svg.innerHTML = '<defs><pattern id="ntm-hatch" patternUnits="userSpaceOnUse" width="8" height="8" ' +
-      'patternTransform="rotate(45)"><rect width="8" height="8" fill="' + this.cfg.palette.cho_ra_soat + '"/>' +
-      '<line x1="0" y1="0" x2="0" y2="8" stroke="#7a3d00" stroke-width="3"/></pattern></defs>';
+    svg.innerHTML = "<defs>" + defs + "</defs>";
     document.body.appendChild(svg);
   };
 
+  NtmStatusMap.prototype.fill = function (s) {
+    var cfg = this.cfg;
+    return cfg.patterns && cfg.patterns[s] ? "url(#ntm-p-" + s + ")" : (cfg.palette[s] || cfg.noData);
+  };
+
   NtmStatusMap.prototype.style = function (feature) {
-    var s = feature.properties.status, cfg = this.cfg;
-    return {
-      fillColor: cfg.hatched.indexOf(s) >= 0 ? "url(#ntm-hatch)" : (cfg.palette[s] || cfg.noData),
-      fillOpacity: 0.9, color: cfg.outline, weight: 0.6, opacity: 1
-    };
+    var cfg = this.cfg;
+    return {fillColor: this.fill(feature.properties.status), fillOpacity: 0.9, color: cfg.outline, weight: 0.6, opacity: 1};
   };
 
   NtmStatusMap.prototype.statusLabel = function (p) {
@@ -151,9 +223,14 @@
     var list = el("ul");
     this.cfg.order.forEach(function (s) {
       if (!counts[s]) { return; }
-      var swatch = el("span", {className: "ntm-swatch" + (self.cfg.hatched.indexOf(s) >= 0 ? " ntm-hatched" : ""), "aria-hidden": "true"});
-      swatch.style.background = self.cfg.hatched.indexOf(s) >= 0 ? "" : (self.cfg.palette[s] || self.cfg.noData);
-      list.appendChild(el("li", {}, [swatch, el("span", {text: self.cfg.labels[s] + " (" + counts[s] + ")"})]));
+      var swatch = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      swatch.setAttribute("class", "ntm-swatch"); swatch.setAttribute("aria-hidden", "true");
+      swatch.setAttribute("width", "18"); swatch.setAttribute("height", "13");
+      var rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+      rect.setAttribute("width", "18"); rect.setAttribute("height", "13");
+      rect.setAttribute("fill", self.fill(s)); rect.setAttribute("stroke", "#4d4d4d");
+      swatch.appendChild(rect);
+      list.appendChild(el("li", {}, [swatch, el("span", {text: self.cfg.labels[s] + " (" + fmtNumber(counts[s], self.cfg.lang) + ")"})]));
     });
     box.appendChild(list);
     if (this.outlines) { box.appendChild(el("p", {className: "ntm-outline-key", text: this.t.districtOutlines})); }
@@ -245,7 +322,10 @@
     if (illustrative) { banner.removeAttribute("hidden"); } else { banner.setAttribute("hidden", "hidden"); }
     document.documentElement.setAttribute("data-ntm-loaded", this.asOf());
     document.documentElement.setAttribute("data-ntm-features", String(data.features.length));
-    if (this.live) { this.live.textContent = this.t.shown.replace("{n}", data.features.length); }
+    if (this.live) { this.live.textContent = this.t.shown.replace("{n}", fmtNumber(data.features.length, this.cfg.lang)); }
+    this.data = data;
+    this.renderTable();
+    if (this.shareLink) { this.shareLink.href = this.cfg.shareUrl + "&" + this.whenQuery(); }
     if (this.cfg.onShow) { this.cfg.onShow(data, this.when); }
   };
 

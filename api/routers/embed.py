@@ -1,0 +1,324 @@
+"""For portals: embeddable maps, the share dialog, and oEmbed."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from typing import Annotated, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from api.deps import CatalogDep, SettingsDep
+from api.i18n import language
+from api.routers.pages import TITLES
+from api.templating import templates
+from geo_ntm.catalog import LAYERS, When
+from geo_ntm.errors import InvalidParameterError, NotFoundError
+from geo_ntm.layers.tiles import parse_bbox
+from geo_ntm.render.statusmap import MapSpec, status_map
+
+router = APIRouter(include_in_schema=False)
+
+#: Every frame keeps its title and data-source banner, so there is no switch to hide them.
+EMBED_PARAMS = {"layer", "year", "date", "district", "bbox", "lang", "legend", "basemap", "controls", "table"}
+EMBED_TITLES = {
+    ("vi", "dbkk"): "Xã đặc biệt khó khăn và tiến độ đạt chuẩn",
+    ("en", "dbkk"): "Especially difficult communes and their progress",
+}
+SHARE = {
+    "vi": {
+        "title": "Chia sẻ và nhúng bản đồ",
+        "options": "Tùy chọn",
+        "layer": "Lớp",
+        "year": "Năm",
+        "date": "hoặc ngày",
+        "lang": "Ngôn ngữ",
+        "legend": "Chú giải",
+        "basemap": "Bản đồ nền",
+        "controls": "Chọn năm trên bản đồ",
+        "size": "Kích thước khung (px)",
+        "update": "Cập nhật",
+        "preview": "Xem trước",
+        "snippet": "Mã nhúng (iframe)",
+        "copy": "Sao chép",
+        "copied": "Đã sao chép",
+        "links": "Địa chỉ dữ liệu cho trang khác",
+        "geojson": "GeoJSON",
+        "mvt": "Ô bản đồ vector (MVT, z/x/y)",
+        "png": "Ô bản đồ ảnh (PNG, z/x/y)",
+        "tilejson": "TileJSON",
+        "ogc": "OGC API - Features (QGIS)",
+        "csv": "Bảng CSV",
+        "xlsx": "Bảng Excel",
+        "oembed": "oEmbed",
+        "note": "Địa chỉ có v= (phiên bản dữ liệu) được lưu đệm lâu dài; khi có quyết định mới, "
+        "phiên bản đổi và trang này cho địa chỉ mới.",
+        "frame_note": "Trang của bạn cần được phép nhúng (cấu hình GEO_NTM_FRAME_ANCESTORS).",
+        "yes": "có",
+        "no": "không",
+    },
+    "en": {
+        "title": "Share and embed this map",
+        "options": "Options",
+        "layer": "Layer",
+        "year": "Year",
+        "date": "or date",
+        "lang": "Language",
+        "legend": "Legend",
+        "basemap": "Base map",
+        "controls": "Year control on the map",
+        "size": "Frame size (px)",
+        "update": "Update",
+        "preview": "Preview",
+        "snippet": "Embed code (iframe)",
+        "copy": "Copy",
+        "copied": "Copied",
+        "links": "Data URLs for other sites",
+        "geojson": "GeoJSON",
+        "mvt": "Vector tiles (MVT, z/x/y)",
+        "png": "Image tiles (PNG, z/x/y)",
+        "tilejson": "TileJSON",
+        "ogc": "OGC API - Features (QGIS)",
+        "csv": "CSV table",
+        "xlsx": "Excel table",
+        "oembed": "oEmbed",
+        "note": "URLs with v= (the data version) may be cached for a long time; a new decision changes the "
+        "version, and this page gives the new URLs.",
+        "frame_note": "Your site must be allowed to embed (setting GEO_NTM_FRAME_ANCESTORS).",
+        "yes": "yes",
+        "no": "no",
+    },
+}
+
+
+def _flag(value: str | None, default: bool, name: str) -> bool:
+    if value is None:
+        return default
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise InvalidParameterError(f"{name}={value!r}: write 1 or 0")
+
+
+def _base(request: Request, settings) -> str:
+    return (settings.public_url or str(request.base_url)).rstrip("/")
+
+
+def _when(catalog, q: dict) -> When:
+    day = q.get("date")
+    year = q.get("year")
+    try:
+        day = date.fromisoformat(day) if day else None
+        year = int(year) if year else None
+    except ValueError:
+        raise InvalidParameterError("date must be YYYY-MM-DD and year a whole number, e.g. year=2023") from None
+    return catalog.when(day, year) if (day or year) else catalog.when(year=date.today().year - 1)
+
+
+def embed_spec(request: Request, catalog, settings, layer: str) -> MapSpec:
+    """Read and check an embed URL's parameters; unknown ones are an error, not ignored."""
+    q = dict(request.query_params)
+    unknown = sorted(set(q) - EMBED_PARAMS)
+    if unknown:
+        raise InvalidParameterError(f"unknown parameter(s) {unknown}; allowed: {sorted(EMBED_PARAMS)}")
+    layer = q.get("layer", layer)
+    if layer not in LAYERS or layer == "provinces":
+        raise InvalidParameterError(f"layer={layer!r}: allowed communes, districts, dbkk")
+    if q.get("lang") not in (None, "vi", "en"):
+        raise InvalidParameterError(f"lang={q['lang']!r}: allowed vi, en")
+    when = _when(catalog, q)
+    lang = language(request)
+    district = q.get("district")
+    bounds = tuple(float(v) for v in catalog.atlas.units_on(when.as_of, "province").total_bounds)
+    if district is not None:
+        districts = catalog.atlas.units_on(when.as_of, "district").set_index("code")
+        if district not in districts.index:
+            raise InvalidParameterError(
+                f"district={district!r} did not exist on {when.as_of}; districts then: {sorted(districts.index)}"
+            )
+        bounds = tuple(float(v) for v in districts.loc[[district]].total_bounds)
+    bbox = parse_bbox(q["bbox"]) if q.get("bbox") else None
+    if bbox:
+        bounds = bbox
+    level = "district" if layer == "districts" else "commune"
+    title = EMBED_TITLES.get((lang, layer)) or TITLES[(lang, level)]
+    if district is not None:
+        title += f" — {catalog.atlas.units_on(when.as_of, 'district').set_index('code').loc[district, 'name']}"
+    basemap = _flag(q.get("basemap"), False, "basemap")
+    params = {k: v for k, v in q.items() if k not in ("year", "date")}
+    return MapSpec(
+        title=title,
+        layer=layer,
+        lang=lang,
+        year=when.year,
+        date=when.day.isoformat() if when.day else None,
+        years=list(range(max(2013, catalog.atlas.covered_from.year + 1), date.today().year + 1)),
+        today=date.today().isoformat(),
+        reform_date=catalog.atlas.reform_date.isoformat(),
+        district=district,
+        bbox=bbox,
+        bounds=bounds,
+        legend=_flag(q.get("legend"), True, "legend"),
+        controls=_flag(q.get("controls"), False, "controls"),
+        table=_flag(q.get("table"), True, "table"),
+        history=False,
+        dbkk=False,
+        base_map_url=settings.base_map_url if basemap else None,
+        base_map_attribution=settings.base_map_attribution,
+        unit_page=None,
+        share_url=f"/share?{urlencode({**params, 'layer': layer})}",
+        oembed_url=f"{_base(request, settings)}/oembed?{urlencode({'url': str(request.url)})}",
+    )
+
+
+@router.get("/embed/status", response_class=HTMLResponse)
+def embed_status(request: Request, catalog: CatalogDep, settings: SettingsDep) -> HTMLResponse:
+    """An embeddable status map; the view is set in the URL."""
+    return HTMLResponse(status_map(embed_spec(request, catalog, settings, "communes")))
+
+
+@router.get("/embed/dbkk", response_class=HTMLResponse)
+def embed_dbkk(request: Request, catalog: CatalogDep, settings: SettingsDep) -> HTMLResponse:
+    """An embeddable map of the especially difficult communes."""
+    return HTMLResponse(status_map(embed_spec(request, catalog, settings, "dbkk")))
+
+
+@router.get("/embed/district/{code}", response_class=HTMLResponse)
+def embed_district(request: Request, catalog: CatalogDep, settings: SettingsDep, code: str) -> HTMLResponse:
+    """An embeddable map of one district's communes."""
+    request.scope["query_string"] = urlencode([*request.query_params.multi_items(), ("district", code)]).encode()
+    return HTMLResponse(status_map(embed_spec(Request(request.scope), catalog, settings, "communes")))
+
+
+def _embed_url_of(url: str) -> str | None:
+    """The embed page showing the map at ``url`` (a map page or an embed page of ours), or None."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    if parts.path in ("/embed/status", "/embed/dbkk") or parts.path.startswith("/embed/district/"):
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    if parts.path == "/maps/status":
+        keep = {k: v for k, v in query.items() if k in ("year", "date", "district", "lang")}
+        keep["layer"] = "districts" if query.get("level") == "district" else "communes"
+        return "/embed/status?" + urlencode(keep)
+    if parts.path == "/planning/map":
+        keep = {k: v for k, v in query.items() if k in ("date", "district", "lang")}
+        return "/embed/dbkk?" + urlencode(keep)
+    return None
+
+
+@router.get("/oembed")
+def oembed(
+    request: Request,
+    settings: SettingsDep,
+    catalog: CatalogDep,
+    url: Annotated[str, Query(max_length=2000)],
+    maxwidth: Annotated[int | None, Query(ge=100, le=4000)] = None,
+    maxheight: Annotated[int | None, Query(ge=100, le=4000)] = None,
+    format: Literal["json", "xml"] = "json",
+) -> Response:
+    """oEmbed (JSON) for our map URLs, so content systems can embed by pasting a link."""
+    base = _base(request, settings)
+    ours = {urlsplit(base).netloc, request.url.netloc}
+    embed = _embed_url_of(url) if urlsplit(url).netloc in ours else None
+    if embed is None:
+        raise NotFoundError(f"not a map of this service: {url[:200]!r}")
+    if format == "xml":
+        return JSONResponse({"detail": "only format=json is implemented"}, status_code=501)
+    width, height = min(maxwidth or 800, 800), min(maxheight or 600, 600)
+    query = dict(parse_qsl(urlsplit(embed).query))
+    lang = "en" if query.get("lang") == "en" else "vi"
+    layer = query.get("layer", "dbkk" if embed.startswith("/embed/dbkk") else "communes")
+    level = "district" if layer == "districts" else "commune"
+    title = EMBED_TITLES.get((lang, layer)) or TITLES[(lang, level)]
+    src = html.escape(base + embed, quote=True)
+    snippet = (
+        f'<iframe src="{src}" width="{width}" height="{height}" title="{html.escape(title, quote=True)}" '
+        f'style="border:0" loading="lazy" allowfullscreen></iframe>'
+    )
+    return JSONResponse(
+        {
+            "version": "1.0",
+            "type": "rich",
+            "provider_name": "geo-ntm",
+            "provider_url": base,
+            "title": title,
+            "html": snippet,
+            "width": width,
+            "height": height,
+            "cache_age": 3600,
+        }
+    )
+
+
+@router.get("/share", response_class=HTMLResponse)
+def share(
+    request: Request,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+    layer: Literal["communes", "districts", "dbkk"] = "communes",
+    year: int | None = None,
+    on: Annotated[date | None, Query(alias="date")] = None,
+    district: Annotated[str | None, Query(pattern=r"^\d{3}$")] = None,
+    legend: bool = True,
+    basemap: bool = False,
+    controls: bool = False,
+    width: Annotated[int, Query(ge=200, le=2000)] = 800,
+    height: Annotated[int, Query(ge=200, le=2000)] = 600,
+) -> HTMLResponse:
+    """The share dialog: the iframe snippet and the tile, GeoJSON and OGC URLs of a map."""
+    lang = language(request)
+    when = catalog.when(on, year) if (on or year) else catalog.when(year=date.today().year - 1)
+    base = _base(request, settings)
+    when_q = {"date": when.day.isoformat()} if when.day else {"year": when.year}
+    params = {
+        "layer": layer,
+        **when_q,
+        "lang": lang,
+        "legend": int(legend),
+        "basemap": int(basemap),
+        "controls": int(controls),
+    }
+    if district:
+        params["district"] = district
+    embed_url = f"{base}/embed/status?{urlencode(params)}"
+    title = EMBED_TITLES.get((lang, layer)) or TITLES[(lang, "district" if layer == "districts" else "commune")]
+    version = catalog.service.version()
+    data_q = urlencode({**when_q, **({"district": district} if district else {})})
+    links = {
+        "geojson": f"{base}/api/layers/{layer}.geojson?{data_q}&zoom=10",
+        "mvt": f"{base}/api/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt?{urlencode(when_q)}&v={version}",
+        "png": f"{base}/api/tiles/{layer}/{{z}}/{{x}}/{{y}}.png?{urlencode(when_q)}&v={version}",
+        "tilejson": f"{base}/api/tiles/{layer}/tilejson.json?{urlencode(when_q)}",
+        "ogc": f"{base}/ogc/collections/{layer}/items?datetime={when.as_of.isoformat()}",
+        "csv": f"{base}/api/layers/{layer}.csv?{data_q}",
+        "xlsx": f"{base}/api/layers/{layer}.xlsx?{data_q}",
+        "oembed": f"{base}/oembed?{urlencode({'url': embed_url})}",
+    }
+    snippet = (
+        f'<iframe src="{embed_url}" width="{width}" height="{height}" title="{title}" '
+        f'style="border:0" loading="lazy" allowfullscreen></iframe>'
+    )
+    context = {
+        "lang": lang,
+        "t": SHARE[lang],
+        "layer": layer,
+        "when": when,
+        "year": when.year,
+        "date": when.day.isoformat() if when.day else "",
+        "legend": legend,
+        "basemap": basemap,
+        "controls": controls,
+        "width": width,
+        "height": height,
+        "district": district or "",
+        "embed_url": embed_url,
+        "snippet": snippet,
+        "links": links,
+        "title": title,
+        "years": list(range(max(2013, catalog.atlas.covered_from.year + 1), date.today().year + 1)),
+        "layers": [(k, v.title_vi if lang == "vi" else v.title_en) for k, v in LAYERS.items() if k != "provinces"],
+    }
+    return templates.TemplateResponse(request, "share.html", context)
