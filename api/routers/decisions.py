@@ -134,8 +134,8 @@ def _all(request: Request, service: StatusService, table: str, version: int) -> 
         hit = cache.get(table)
     if hit and hit[0] == version:
         return hit[1], hit[2]
-    records = service.store.decisions(current=False) if table == "decisions" else service.store.revocations(
-        current=False
+    records = (
+        service.store.decisions(current=False) if table == "decisions" else service.store.revocations(current=False)
     )
     by = {r.supersedes: r.id for r in records if r.supersedes is not None}
     with _cache_lock:

@@ -47,9 +47,7 @@ def new_token(request: Request, body: TokenIn, token: AdminDep, service: StatusD
 
 
 @router.delete("/{token_id}")
-def revoke(
-    request: Request, token_id: Annotated[int, Path(ge=1)], token: AdminDep, service: StatusDep
-) -> dict:
+def revoke(request: Request, token_id: Annotated[int, Path(ge=1)], token: AdminDep, service: StatusDep) -> dict:
     """Revoke a token; it stops working at once (admin)."""
     ctx = request_context(request, token)
     revoked = revoke_token(

@@ -58,9 +58,7 @@ def recall(source: SqliteStore | Writer, token_id: int, key: str) -> Submission 
     return _submission(row) if row else None
 
 
-def remember(
-    writer: Writer, token_id: int, key: str, fp: str, status: int, body, location: str | None = None
-) -> None:
+def remember(writer: Writer, token_id: int, key: str, fp: str, status: int, body, location: str | None = None) -> None:
     """Keep the answer in the writer's transaction (so it exists exactly when the change does)."""
     writer.conn.execute(
         "INSERT INTO submissions (token_id, key, fingerprint, status, response, location, created_at, request_id) "

@@ -254,4 +254,3 @@ def _check_decision_fields(d: Decision, where: str) -> Decision:
     except InvalidParameterError as exc:
         _fail(f"{where}criteria_met", str(exc))
     return replace(d, criteria_met=met)
-
