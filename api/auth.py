@@ -32,7 +32,7 @@ def get_store(request: Request) -> SqliteStore:
     return request.app.state.status.store
 
 
-def current_token(request: Request, _doc: Annotated[object, Security(bearer)] = None) -> Token | None:
+async def current_token(request: Request, _doc: Annotated[object, Security(bearer)] = None) -> Token | None:
     """The token the request carries (None when it carries none); 401 for a bad one."""
     header = request.headers.get("authorization")
     if header is None:
@@ -50,7 +50,7 @@ def current_token(request: Request, _doc: Annotated[object, Security(bearer)] = 
 TokenDep = Annotated[Token | None, Depends(current_token)]
 
 
-def read_guard(request: Request, settings: SettingsDep, token: TokenDep) -> None:
+async def read_guard(request: Request, settings: SettingsDep, token: TokenDep) -> None:
     """Installed on the whole app: when reads are not public, everything but health needs a token."""
     if token is None and not settings.public_reads and request.url.path not in OPEN_PATHS:
         raise _challenge("reads need a token here: send 'Authorization: Bearer <token>' (role reader or above)")
@@ -59,7 +59,7 @@ def read_guard(request: Request, settings: SettingsDep, token: TokenDep) -> None
 def require(role: str):
     """A dependency that answers with the token when its role is ``role`` or above."""
 
-    def dependency(token: TokenDep) -> Token:
+    async def dependency(token: TokenDep) -> Token:
         if token is None:
             raise _challenge(f"this needs a token of role {role} or above: send 'Authorization: Bearer <token>'")
         if not token.allows(role):

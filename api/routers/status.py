@@ -6,10 +6,12 @@ import math
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+import orjson
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.deps import StatusDep
+from api.deps import CacheDep, StatusDep
+from api.http import cached, respond
 from geo_ntm.errors import InvalidParameterError
 from geo_ntm.status.criteria import criteria_sets
 from geo_ntm.status.summary import summary as make_summary
@@ -32,22 +34,30 @@ def _clean(v):
 
 
 @router.get("/status")
-def status(service: StatusDep, on: DateQ = None, year: YearQ = None, level: Level = "commune") -> Response:
+async def status(request: Request, service: StatusDep, cache: CacheDep, on: DateQ = None, year: YearQ = None,
+                 level: Level = "commune") -> Response:
     """Status of every unit of a level on a date or at a year-end, with the decision behind it."""
     on, year = when(on, year)
-    book = service.book()
-    frame = book.on(on, level) if on else book.for_year(year, level)
-    body = frame.astype(object).where(frame.notna(), None).to_json(orient="records", force_ascii=False)
-    return Response(body, media_type="application/json")
+    version = service.version()
+
+    def make():
+        book = service.book()
+        frame = book.on(on, level) if on else book.for_year(year, level)
+        body = frame.astype(object).where(frame.notna(), None).to_json(orient="records", force_ascii=False)
+        return body.encode(), "application/json"
+
+    return respond(request, await cached(cache, version, ("status", on, year, level), make), version)
 
 
 @router.get("/summary")
-def summary(
+async def summary(
+    request: Request,
     service: StatusDep,
+    cache: CacheDep,
     on: DateQ = None,
     year: YearQ = None,
     province: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
-) -> dict:
+) -> Response:
     """The figures the province reports, with progress against plan targets and published figures."""
     on, year = when(on, year)
     if province is not None:
@@ -55,7 +65,13 @@ def summary(
         known = set(service.atlas.units_on(day, "province")["code"])
         if province not in known:
             raise InvalidParameterError(f"province {province} did not exist on {day}; provinces then: {sorted(known)}")
-    return make_summary(service.book(), service.records(), year=year, day=on, province=province)
+    version = service.version()
+
+    def make():
+        body = make_summary(service.book(), service.records(), year=year, day=on, province=province)
+        return orjson.dumps(body, default=str), "application/json"
+
+    return respond(request, await cached(cache, version, ("summary", on, year, province), make), version)
 
 
 @router.get("/flags")

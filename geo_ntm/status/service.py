@@ -26,6 +26,7 @@ class StatusService:
         self.store = store
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[int, Any]] = {}
+        self._building: dict[str, threading.Lock] = {}
 
     def version(self) -> int:
         return self.store.data_version()
@@ -36,10 +37,17 @@ class StatusService:
             hit = self._cache.get(name)
             if hit and hit[0] == version:
                 return hit[1]
-        value = make()
-        with self._lock:
-            self._cache[name] = (version, value)
-        return value
+            building = self._building.setdefault(name, threading.Lock())
+        # One thread builds a view; the others wait for it instead of building it again.
+        with building:
+            with self._lock:
+                hit = self._cache.get(name)
+                if hit and hit[0] == version:
+                    return hit[1]
+            value = make()
+            with self._lock:
+                self._cache[name] = (version, value)
+            return value
 
     def book(self) -> StatusBook:
         return self._cached("book", lambda: StatusBook(self.atlas, self.store.decisions(), self.store.revocations()))
