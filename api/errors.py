@@ -57,11 +57,13 @@ PAGE_TEXT = {
         "title": "Không hiển thị được trang này",
         "back": "Về trang chủ",
         "internal": "Lỗi nội bộ; đã được ghi lại.",
+        "language": "Ngôn ngữ",
     },
     "en": {
         "title": "This page cannot be shown",
         "back": "Back to the home page",
         "internal": "Internal error; it has been logged.",
+        "language": "Language",
     },
 }
 

@@ -11,6 +11,7 @@ from api.routers import (
     layers,
     ogc,
     pages,
+    planner_pages,
     planning,
     search,
     status,
@@ -18,5 +19,5 @@ from api.routers import (
 )
 
 ROUTERS = [health.router, home.router, boundaries.router, status.router, layers.router, ogc.router, pages.router]
-ROUTERS += [planning.router, search.router]
+ROUTERS += [planning.router, search.router, planner_pages.router]
 ROUTERS += [decisions.router, imports.router, audit.router, tokens.router, embed.router]

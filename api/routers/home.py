@@ -52,6 +52,11 @@ TEXT = {
                 "Các sự kiện sắp xếp",
                 "Ngày, văn bản, loại, đơn vị trước và sau.",
             ),
+            (
+                "/planning/map",
+                "Bản đồ xã đặc biệt khó khăn",
+                "Xã ĐBKK theo ngày: tiêu chí còn thiếu, thôn còn thiếu so với mục tiêu 60%, xếp hạng, tải Excel.",
+            ),
             ("/docs", "Tài liệu API (OpenAPI)", "Mọi điểm truy cập, tham số và kiểu dữ liệu."),
             ("/healthz", "Tình trạng dịch vụ", ""),
         ],
@@ -94,6 +99,11 @@ TEXT = {
                 "/api/boundaries/events?level=district",
                 "Reorganisation events",
                 "Date, legal act, kind, units before and after.",
+            ),
+            (
+                "/planning/map?lang=en",
+                "Map of especially difficult communes",
+                "ĐBKK communes on a date: criteria missing, villages short of the 60% target, ranking, Excel.",
             ),
             ("/docs", "API documentation (OpenAPI)", "Every endpoint, parameter and type."),
             ("/healthz", "Service health", ""),
