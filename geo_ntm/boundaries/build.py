@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,7 +22,7 @@ from .codelists import CodeLists, day_before, legal_acts
 from .communes import CommuneHistory
 from .geometry import area_km2, clean_coverage, match_codes
 from .history import Event, Issue, Version
-from .write import write_gpkg
+from .write import write_atomically
 
 
 @dataclass
@@ -231,16 +229,7 @@ def build_to(province: str, sources_dir: str | Path, out_dir: str | Path) -> tup
     result = build(province, sources_dir)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{result.slug}.gpkg"
-    fd, tmp = tempfile.mkstemp(suffix=".gpkg", dir=out_dir)
-    os.close(fd)
-    os.unlink(tmp)
-    try:
-        write_gpkg(result, Path(tmp))
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    target = write_atomically(result, out_dir / f"{result.slug}.gpkg")
     (out_dir / f"{result.slug}.build.json").write_text(
         json.dumps(result.info, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )

@@ -8,8 +8,6 @@ source's own identifiers (the national 2013 layer has no GSO codes).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from geo_ntm.names import canonical, split_type
 from .build import BuildResult
 from .geometry import clean_coverage
 from .history import Version
-from .write import write_gpkg
+from .write import write_atomically
 
 
 def _code(value) -> str:
@@ -109,14 +107,4 @@ def build_snapshot(
         {},
         info,
     )
-    out = Path(out)
-    fd, tmp = tempfile.mkstemp(suffix=".gpkg", dir=out.parent)
-    os.close(fd)
-    os.unlink(tmp)
-    try:
-        write_gpkg(result, Path(tmp))
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return out
+    return write_atomically(result, Path(out))

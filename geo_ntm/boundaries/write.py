@@ -15,6 +15,8 @@ force):
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -119,6 +121,21 @@ def events_frames(result: BuildResult) -> tuple[pd.DataFrame, pd.DataFrame]:
         pd.DataFrame(rows, columns=columns),
         pd.DataFrame(links, columns=["event_id", "predecessor", "successor", "share"]),
     )
+
+
+def write_atomically(result: BuildResult, target: Path) -> Path:
+    """Write ``result`` to ``target`` through a temporary file: the target is whole or untouched."""
+    target = Path(target)
+    fd, tmp = tempfile.mkstemp(suffix=".gpkg", dir=target.parent)
+    os.close(fd)
+    os.unlink(tmp)
+    try:
+        write_gpkg(result, Path(tmp))
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
 
 
 def write_gpkg(result: BuildResult, path: Path) -> None:
