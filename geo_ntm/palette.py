@@ -8,6 +8,8 @@ colour); "not applicable" (wards, towns) is neutral grey.
 
 from __future__ import annotations
 
+from geo_ntm.status.levels import STATUSES
+
 COLORS = {
     "chua_dat": "#ffffcc",
     "dat_chuan": "#a1dab4",
@@ -37,16 +39,7 @@ PATTERNS = {
 #: Colour of the pattern marks over each fill (dark on light fills, light on dark ones).
 PATTERN_INK = {"kieu_mau": "#ffffff", "cho_ra_soat": "#7a3d00", "khong_ap_dung": "#8c8c8c"}
 #: Legend order (hoan_thanh shares dat_chuan's colour and is listed with it where it occurs).
-LEGEND_ORDER = (
-    "chua_dat",
-    "dat_chuan",
-    "hoan_thanh",
-    "nang_cao",
-    "kieu_mau",
-    "cho_ra_soat",
-    "khong_ap_dung",
-    "khong_du_lieu",
-)
+LEGEND_ORDER = STATUSES
 
 
 def rgb(hex_color: str) -> tuple[int, int, int]:

@@ -26,7 +26,7 @@ from geo_ntm.names import short_key
 
 from .criteria import criteria_set
 from .derive import StatusBook
-from .levels import GRANTABLE, LABELS, RANK
+from .levels import RANK, grant_problem
 from .model import Decision, Revocation
 
 Record = Decision | Revocation
@@ -43,26 +43,6 @@ class Checked:
 
 def _fail(where: str, message: str):
     raise InvalidParameterError(f"{where}: {message}")
-
-
-def grant_problem(unit_level: str, unit: pd.Series, level: str) -> str | None:
-    """Why ``level`` cannot be granted to the unit version ``unit`` (None when it can)."""
-    if level not in GRANTABLE[unit_level]:
-        return (
-            f"{level} ({LABELS['en'][level]}) is not granted to a {unit_level}; "
-            f"a {unit_level} can get {', '.join(GRANTABLE[unit_level])}"
-        )
-    kind = unit["type"]
-    if unit_level in ("commune", "village") and kind in ("Phường", "Thị trấn"):
-        return f"{unit['name']} is a {kind.lower()}: wards and towns are not in the NTM programme (không thuộc diện)"
-    if unit_level == "district" and kind == "Huyện" and level == "hoan_thanh":
-        return (
-            f"{unit['name']} is a huyện, recognised 'đạt chuẩn NTM' (dat_chuan); 'hoàn thành nhiệm vụ' "
-            "(hoan_thanh) is for a thị xã or thành phố"
-        )
-    if unit_level == "district" and kind in ("Thị xã", "Thành phố") and level == "dat_chuan":
-        return f"{unit['name']} is a {kind.lower()}, recognised 'hoàn thành nhiệm vụ xây dựng NTM' (hoan_thanh)"
-    return None
 
 
 def unit_on(book: StatusBook, unit_level: str, code: str, day: date, where: str = "") -> pd.Series:
@@ -188,7 +168,7 @@ def check_record(
             f"{rec.unit_name!r} is not the name of unit {rec.unit_code} on {rec.signed.isoformat()} "
             f"({name}); check the code, or leave unit_name out",
         )
-    if problem := grant_problem(rec.unit_level, unit, rec.level):
+    if problem := grant_problem(rec.unit_level, unit["type"], unit["name"], rec.level):
         _fail(f"{where}level", problem)
     if rec.source == "official" and not rec.citation:
         _fail(f"{where}citation", "an official record needs a citation (the decision, its date, where published)")

@@ -17,7 +17,7 @@ from . import vocabulary as voc
 from .criteria import CriteriaSet, criteria_set, criteria_sets
 from .gazetteer import Gazetteer, Version
 from .import_report import ImportReport
-from .levels import GRANTABLE, LABELS
+from .levels import grant_problem
 from .model import Decision, Revocation
 from .sheets import Column, Row
 
@@ -87,22 +87,6 @@ class RowReader:
             return None
 
 
-def _grant_problem(unit_level: str, unit: Version, level: str) -> str | None:
-    """Why ``level`` cannot be granted to ``unit`` (None when it can)."""
-    if level not in GRANTABLE[unit_level]:
-        return (f"{level} ({LABELS['en'][level]}) is not granted to a {unit_level}; "
-                f"a {unit_level} can get {', '.join(GRANTABLE[unit_level])}")  # fmt: skip
-    kind = unit.type.lower()
-    if unit_level == "commune" and unit.type in ("Phường", "Thị trấn"):
-        return f"{unit.name} is a {kind}: wards and towns are not in the NTM programme (không thuộc diện)"
-    if unit_level == "district" and unit.type == "Huyện" and level == "hoan_thanh":
-        return (f"{unit.name} is a huyện, recognised 'đạt chuẩn NTM' (dat_chuan); 'hoàn thành nhiệm vụ' "
-                "(hoan_thanh) is for a thị xã or thành phố")  # fmt: skip
-    if unit_level == "district" and unit.type in ("Thị xã", "Thành phố") and level == "dat_chuan":
-        return f"{unit.name} is a {kind}, recognised 'hoàn thành nhiệm vụ xây dựng NTM' (hoan_thanh), not dat_chuan"
-    return None
-
-
 def _criteria_set_for(unit_level: str, level: str, days: list[date]) -> list[CriteriaSet]:
     def fits(s: CriteriaSet, levels: tuple[str, ...]) -> bool:
         return (
@@ -167,7 +151,7 @@ class RowChecker:
         unit = self.unit(r, unit_level, signed) if unit_level and signed else None
         if unit is None or level is None:
             return None
-        if problem := _grant_problem(unit_level, unit, level):
+        if problem := grant_problem(unit_level, unit.type, unit.name, level):
             r.error("level", problem, r.raw("level"))
         criteria = self.criteria(r, unit_level, level, signed, year_label) if kind == "decision" else (None, None)
         if r.failed:

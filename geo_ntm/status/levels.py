@@ -74,3 +74,27 @@ def rank(level: str) -> int:
 
 def label(status: str, lang: str = "vi") -> str:
     return LABELS["en" if lang == "en" else "vi"][status]
+
+
+def grant_problem(unit_level: str, unit_type: str, unit_name: str, level: str) -> str | None:
+    """Why ``level`` cannot be granted to a unit of this level and type (None when it can).
+
+    Wards and towns are outside the commune programme; a huyện reaches ``dat_chuan`` and a
+    thị xã or thành phố ``hoan_thanh``. Shared by the importer and the write API.
+    """
+    if level not in GRANTABLE[unit_level]:
+        return (
+            f"{level} ({LABELS['en'][level]}) is not granted to a {unit_level}; "
+            f"a {unit_level} can get {', '.join(GRANTABLE[unit_level])}"
+        )
+    kind = unit_type.lower()
+    if unit_level in ("commune", "village") and unit_type in ("Phường", "Thị trấn"):
+        return f"{unit_name} is a {kind}: wards and towns are not in the NTM programme (không thuộc diện)"
+    if unit_level == "district" and unit_type == "Huyện" and level == "hoan_thanh":
+        return (
+            f"{unit_name} is a huyện, recognised 'đạt chuẩn NTM' (dat_chuan); 'hoàn thành nhiệm vụ' "
+            "(hoan_thanh) is for a thị xã or thành phố"
+        )
+    if unit_level == "district" and unit_type in ("Thị xã", "Thành phố") and level == "dat_chuan":
+        return f"{unit_name} is a {kind}, recognised 'hoàn thành nhiệm vụ xây dựng NTM' (hoan_thanh), not dat_chuan"
+    return None
