@@ -36,8 +36,20 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.errors
 
-    def as_dict(self) -> dict:
-        return {**asdict(self), "ok": self.ok}
+    def as_dict(self, limit: int | None = None) -> dict:
+        """The report as JSON-ready data, with ``counts`` of every list.
+
+        ``limit`` keeps only the first items of each list (``counts`` still has them all, and
+        ``truncated`` names the lists cut): a kept report is small whatever the file held.
+        """
+        out = {**asdict(self), "ok": self.ok}
+        out["counts"] = {name: len(out[name]) for name in _LISTS}
+        if limit is not None:
+            cut = [name for name in _LISTS if len(out[name]) > limit]
+            for name in cut:
+                out[name] = out[name][:limit]
+            out["truncated"] = cut
+        return out
 
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=2, default=str)
@@ -85,6 +97,9 @@ class ImportReport:
         else:
             out.append("Không có gì để ghi / nothing to write")
         return "\n".join(out)
+
+
+_LISTS = ("errors", "warnings", "fuzzy", "padded_codes", "skipped_empty_rows", "written")
 
 
 def _runs(numbers: list[int]) -> str:

@@ -9,28 +9,41 @@ Windows code pages (cp1258 Vietnamese, else cp1252), delimited by ``,`` ``;`` or
 The file type is read from the content, not the extension. Anything else (an old .xls, an
 .ods, binary junk, an empty file, a file over ``max_bytes``) is refused with one clear error.
 Which header texts are "known columns" is the caller's business: it passes ``classify``.
+
+The work is bounded by what a sheet *is*, not by what it holds: a tiny file can declare or
+reach row 10,000,000 with nothing in between (an .xlsx stores only the rows it has, and a
+reader that counts only non-empty rows walks all the empty ones). A sheet is refused when its
+declared dimension, or the rows actually read (empty or not), go past ``max_rows`` data rows
+plus the header search; the header search reads at most :data:`MAX_COLUMNS` columns and the
+data rows only as many columns as the header names.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import unicodedata
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo_ntm.errors import InvalidParameterError, SourceError, TooLargeError
-from geo_ntm.names import fold, nfc
+from geo_ntm.errors import GeoNtmError, InvalidParameterError, SourceError, TooLargeError
+from geo_ntm.names import nfc
+
+from .xlsx import MAX_UNZIPPED, Sheet, check_zip, open_workbook, pick_sheet, unreadable
+
+__all__ = ["MAX_BYTES", "MAX_ROWS", "MAX_UNZIPPED", "Column", "Row", "Table", "column_letter", "read_table"]
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
 #: Rows searched for the header (title rows, notes and blank rows may come first).
 HEADER_SCAN = 30
-#: An .xlsx is a zip; refuse one that would inflate beyond this (a "zip bomb").
-MAX_UNZIPPED = 400 * 1024 * 1024
+#: Columns read in the header search: Excel 2003's limit (IV), far more than any decision sheet has.
+MAX_COLUMNS = 256
+#: Sheets searched for a header when none is named (a workbook of thousands of sheets is not read whole).
+MAX_SHEETS = 50
 DELIMITERS = (",", ";", "\t")
 
 Classify = Callable[[str], "str | None"]
@@ -174,106 +187,60 @@ def _sniff(text: str) -> str:
     return best
 
 
+def _csv_rows(text: str, delimiter: str, shown: str, last: int) -> Iterator[tuple[int, list, set[int]]]:
+    """Rows 1 … ``last`` of the text, read one at a time (so a file of blank lines costs no more than its limit)."""
+    try:
+        for number, rec in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+            if number > last:
+                raise TooLargeError(f"{shown}: more than {last} rows (empty ones count too); split the file")
+            yield number, [_clean(v) for v in rec], set()
+    except csv.Error as exc:
+        raise SourceError(shown, f"not a readable CSV file ({exc})") from None
+
+
 def _read_csv(path: Path, classify: Classify, max_rows: int) -> Table:
     shown = str(path)
     text, encoding = _decode(path.read_bytes(), shown)
     delimiter = _sniff(text)
-    try:
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        grid = [(n, [_clean(v) for v in rec]) for n, rec in enumerate(reader, 1)]
-    except csv.Error as exc:
-        raise SourceError(shown, f"not a readable CSV file ({exc})") from None
-    if len(grid) > max_rows + HEADER_SCAN:
-        raise TooLargeError(f"{shown}: more than {max_rows} rows; split the file")
-    table = _tabulate(shown, "csv", iter((n, v, set()) for n, v in grid), classify, max_rows)
+    rows = _csv_rows(text, delimiter, shown, max_rows + HEADER_SCAN)
+    table = _tabulate(shown, "csv", rows, lambda after, width: rows, classify, max_rows)
     table.encoding, table.delimiter = encoding, delimiter
     return table
 
 
 # -- XLSX --------------------------------------------------------------------------------
-def _open_xlsx(path: Path, content: bytes, data_only: bool):
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:  # from bytes: openpyxl refuses a file name without an Excel extension
-        return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise SourceError(
-            str(path),
-            f"not a readable .xlsx workbook ({exc.__class__.__name__}); "
-            "save it again from Excel as .xlsx, or as CSV (UTF-8)",
-        ) from None
-
-
-def _check_zip(path: Path) -> None:
-    shown = str(path)
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            unzipped = sum(i.file_size for i in zf.infolist())
-    except zipfile.BadZipFile:
-        raise SourceError(shown, "this is not a spreadsheet: a damaged zip file; give a .xlsx or CSV file") from None
-    if "content.xml" in names or "mimetype" in names:
-        raise SourceError(shown, "this is an OpenDocument (.ods) file; save it as .xlsx or CSV (UTF-8)")
-    if "xl/workbook.xml" not in names:
-        raise SourceError(shown, "this zip file is not an .xlsx workbook; give a .xlsx or CSV file")
-    if unzipped > MAX_UNZIPPED:
-        raise TooLargeError(f"{shown}: the workbook unpacks to {unzipped / 1048576:.0f} MB; split it")
-
-
-def _xlsx_rows(ws_values, ws_formulas) -> Iterator[tuple[int, list, set[int]]]:
-    ws_values.reset_dimensions()  # a wrong <dimension> tag would otherwise cut rows short
-    ws_formulas.reset_dimensions()
-    pairs = zip(ws_values.iter_rows(min_row=1, values_only=True), ws_formulas.iter_rows(min_row=1, values_only=True))
-    for number, (values, raw) in enumerate(pairs, 1):
-        missing = {i for i, f in enumerate(raw) if _is_formula(f) and (i >= len(values) or values[i] is None)}
-        yield number, [_clean(v) for v in values], missing
-
-
-def _is_formula(value) -> bool:
-    return (isinstance(value, str) and value.startswith("=")) or type(value).__name__ in (
-        "ArrayFormula",
-        "DataTableFormula",
-    )
-
-
-def _pick_sheet(names: list[str], sheet: str | int, shown: str) -> str:
-    listing = ", ".join(f"{i}: {n!r}" for i, n in enumerate(names, 1))
-    if isinstance(sheet, str):
-        if sheet in names:
-            return sheet
-        folded = [n for n in names if fold(n) == fold(sheet)]
-        if len(folded) == 1:
-            return folded[0]
-        if sheet.strip().isdigit():
-            sheet = int(sheet)
-    if isinstance(sheet, int) and 1 <= sheet <= len(names):
-        return names[sheet - 1]
-    raise SourceError(shown, f"no sheet {sheet!r}; the workbook has {listing} (give a name or a 1-based number)")
-
-
 def _read_xlsx(path: Path, classify: Classify, sheet: str | int | None, max_rows: int) -> Table:
     shown = str(path)
-    _check_zip(path)
+    check_zip(path)
     content = path.read_bytes()
-    wb_values, wb_formulas = _open_xlsx(path, content, True), _open_xlsx(path, content, False)
+    wb_values, wb_formulas = open_workbook(path, content, True), open_workbook(path, content, False)
     try:
         names = list(wb_values.sheetnames)
-        chosen = [_pick_sheet(names, sheet, shown)] if sheet is not None else names
+        chosen = [pick_sheet(names, sheet, shown)] if sheet is not None else names[:MAX_SHEETS]
         first_error = None
         for name in chosen:
             try:
-                table = _tabulate(shown, "xlsx", _xlsx_rows(wb_values[name], wb_formulas[name]), classify, max_rows)
+                ws = Sheet(path, name, wb_values[name], wb_formulas[name], max_rows + HEADER_SCAN, _clean)
+                scan = ws.rows(1, MAX_COLUMNS)
+                head = list(itertools.islice(scan, HEADER_SCAN))
+                scan.close()
+                table = _tabulate(shown, "xlsx", iter(head), ws.rows, classify, max_rows)
             except SourceError as exc:
-                if sheet is not None or isinstance(exc, TooLargeError):
+                if sheet is not None:
                     raise
                 first_error = first_error or exc
                 continue
+            except GeoNtmError:  # too large: no other sheet makes the file smaller
+                raise
+            except Exception as exc:  # a sheet part missing or broken: the workbook is damaged
+                raise unreadable(path, exc) from None
             table.sheet, table.sheets = name, names
             return table
         listing = ", ".join(f"{i}: {n!r}" for i, n in enumerate(names, 1))
+        more = f" (only the first {MAX_SHEETS} were searched; name the sheet)" if len(names) > MAX_SHEETS else ""
         raise SourceError(
-            shown, f"no sheet has a header row with known columns (sheets: {listing}); first problem: {first_error}"
+            shown,
+            f"no sheet has a header row with known columns (sheets: {listing}){more}; first problem: {first_error}",
         )
     finally:
         wb_values.close()
@@ -322,9 +289,13 @@ def _score(headers: list[tuple[str, list[str]]], classify: Classify) -> tuple[in
     return len({f for f in fields if f and f != "ignore"}), fields
 
 
+RowSource = Iterator[tuple[int, list, set[int]]]
+
+
 def _tabulate(
-    shown: str, kind: str, rows: Iterator[tuple[int, list, set[int]]], classify: Classify, max_rows: int
+    shown: str, kind: str, rows: RowSource, rest: Callable[[int, int], RowSource], classify: Classify, max_rows: int
 ) -> Table:
+    """The header found in the first rows of ``rows``; then ``rest(first, width)``: the rows after them."""
     head: list[tuple[int, list, set[int]]] = []
     for item in rows:
         head.append(item)
@@ -368,8 +339,9 @@ def _tabulate(
 
     for number, values, formulas in head[last + 1 :]:
         take(number, values, formulas)
-    for number, values, formulas in rows:
-        take(number, values, formulas)
+    if len(head) == HEADER_SCAN:
+        for number, values, formulas in rest(head[-1][0] + 1, width):
+            take(number, values, formulas)
     last_data = data[-1].number if data else 0
     empty = [n for n in empty if n < last_data]  # trailing blank rows are not "skipped" rows
     header_rows = tuple(head[i][0] for i in used)

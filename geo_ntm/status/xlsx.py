@@ -1,0 +1,116 @@
+""".xlsx workbooks read within bounds: openpyxl in read-only mode, values and formulas side by side.
+
+A workbook is opened twice (the values Excel last computed, and the formulas) and read one row
+at a time. Everything that can go wrong in the parser on a hostile or broken file (bad XML,
+missing parts, nonsense numbers) becomes one :class:`~geo_ntm.errors.SourceError`; a sheet
+that declares or reaches more rows than allowed is a :class:`~geo_ntm.errors.TooLargeError`.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from geo_ntm.errors import GeoNtmError, SourceError, TooLargeError
+from geo_ntm.names import fold
+
+#: An .xlsx is a zip; refuse one that would inflate beyond this (a "zip bomb").
+MAX_UNZIPPED = 400 * 1024 * 1024
+
+
+def open_workbook(path: Path, content: bytes, data_only: bool):
+    import openpyxl
+
+    try:  # from bytes: openpyxl refuses a file name without an Excel extension
+        return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
+    except Exception as exc:  # broken XML, missing parts, bad values: whatever the parser trips on
+        raise unreadable(path, exc) from None
+
+
+def unreadable(path: Path, exc: Exception) -> SourceError:
+    """A workbook openpyxl cannot parse (the exception's class names the kind of damage, never its text)."""
+    return SourceError(
+        str(path),
+        f"not a readable .xlsx workbook ({exc.__class__.__name__}); "
+        "save it again from Excel as .xlsx, or as CSV (UTF-8)",
+    )
+
+
+def check_zip(path: Path) -> None:
+    shown = str(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            unzipped = sum(i.file_size for i in zf.infolist())
+    except zipfile.BadZipFile:
+        raise SourceError(shown, "this is not a spreadsheet: a damaged zip file; give a .xlsx or CSV file") from None
+    if "content.xml" in names or "mimetype" in names:
+        raise SourceError(shown, "this is an OpenDocument (.ods) file; save it as .xlsx or CSV (UTF-8)")
+    if "xl/workbook.xml" not in names:
+        raise SourceError(shown, "this zip file is not an .xlsx workbook; give a .xlsx or CSV file")
+    if unzipped > MAX_UNZIPPED:
+        raise TooLargeError(f"{shown}: the workbook unpacks to {unzipped / 1048576:.0f} MB; split it")
+
+
+class Sheet:
+    """One sheet of the workbook read twice, values and formulas, within the row and column bounds."""
+
+    def __init__(self, path: Path, name: str, ws_values, ws_formulas, last_row: int, clean=lambda v: v):
+        self.path, self.name, self.last_row, self.clean = path, name, last_row, clean
+        self.values, self.formulas = ws_values, ws_formulas
+        declared = ws_values.max_row  # the <dimension> tag, before it is set aside below
+        if declared is not None and declared > last_row:
+            raise TooLargeError(
+                f"{path}: sheet {name!r} declares {declared:,} rows (dimension "
+                f"{ws_values.calculate_dimension()}), more than the limit of {last_row:,}; delete the empty "
+                "rows below the data, or split the file"
+            )
+        ws_values.reset_dimensions()  # a wrong (too small) <dimension> tag would otherwise cut rows short
+        ws_formulas.reset_dimensions()
+
+    def rows(self, first: int, width: int) -> Iterator[tuple[int, list, set[int]]]:
+        """Rows ``first`` … ``last_row`` cut to ``width`` columns, with the cells holding a formula
+        Excel never computed; a row beyond ``last_row`` is refused.
+
+        openpyxl makes up the rows an .xlsx leaves out, so a bound on non-empty rows bounds nothing:
+        this one counts every row, and asks for one more than allowed to see whether the sheet goes on.
+        """
+        bounds = {"min_row": first, "max_row": self.last_row + 1, "max_col": width, "values_only": True}
+        try:
+            pairs = zip(self.values.iter_rows(**bounds), self.formulas.iter_rows(**bounds))
+            for number, (values, raw) in enumerate(pairs, first):
+                if number > self.last_row:
+                    raise TooLargeError(
+                        f"{self.path}: sheet {self.name!r} goes on past row {self.last_row:,} (empty rows count "
+                        "too); delete the rows below the data, or split the file"
+                    )
+                missing = {i for i, f in enumerate(raw) if _is_formula(f) and (i >= len(values) or values[i] is None)}
+                yield number, [self.clean(v) for v in values], missing
+        except GeoNtmError:
+            raise
+        except Exception as exc:  # the sheet's XML is broken further down
+            raise unreadable(self.path, exc) from None
+
+
+def _is_formula(value) -> bool:
+    return (isinstance(value, str) and value.startswith("=")) or type(value).__name__ in (
+        "ArrayFormula",
+        "DataTableFormula",
+    )
+
+
+def pick_sheet(names: list[str], sheet: str | int, shown: str) -> str:
+    listing = ", ".join(f"{i}: {n!r}" for i, n in enumerate(names, 1))
+    if isinstance(sheet, str):
+        if sheet in names:
+            return sheet
+        folded = [n for n in names if fold(n) == fold(sheet)]
+        if len(folded) == 1:
+            return folded[0]
+        if sheet.strip().isdigit():
+            sheet = int(sheet)
+    if isinstance(sheet, int) and 1 <= sheet <= len(names):
+        return names[sheet - 1]
+    raise SourceError(shown, f"no sheet {sheet!r}; the workbook has {listing} (give a name or a 1-based number)")
