@@ -23,6 +23,7 @@ from geo_ntm.errors import (
     NotFoundError,
     SourceError,
     StaleVersionError,
+    StoreUnavailableError,
     TooLargeError,
     UnknownUnitError,
 )
@@ -40,7 +41,10 @@ STATUS: dict[type[GeoNtmError], int] = {
     ConflictError: 409,
     StaleVersionError: 412,
     TooLargeError: 413,
+    StoreUnavailableError: 503,
 }
+#: Seconds a client should wait before trying again after a 503 (the store is full, read-only or busy).
+RETRY_AFTER = "30"
 
 
 def status_of(exc: GeoNtmError) -> int:
@@ -96,9 +100,16 @@ def _validation_text(exc: RequestValidationError) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(GeoNtmError)
     async def domain_error(request: Request, exc: GeoNtmError):
+        status = status_of(exc)
+        if status == 503:
+            log.error("store unavailable on %s %s: %s", request.method, request.url.path, exc.__cause__ or exc)
         if is_page(request):
-            return page_error(request, str(exc), status_of(exc))
-        return JSONResponse({"detail": str(exc)}, status_code=status_of(exc))
+            response = page_error(request, str(exc), status)
+        else:
+            response = JSONResponse({"detail": str(exc)}, status_code=status)
+        if status == 503:
+            response.headers["Retry-After"] = RETRY_AFTER
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):

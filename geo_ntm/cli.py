@@ -9,6 +9,7 @@
     geo-ntm boundaries import FILE --code-field MA_XA --name-field TEN_XA --valid-on 2025-07-01 --crs vn2000:tm3:107
     geo-ntm tokens create --role editor --name alice     (also: tokens list, tokens revoke ID)
     geo-ntm import decisions.xlsx --source official --citation "..." [--dry-run]
+    geo-ntm audit verify                  check that the audit trail's hash chain is intact
 
 Errors the user can fix are printed as one line on stderr with exit status 2.
 """
@@ -213,11 +214,14 @@ def _import_status(args) -> int:
     return 0 if report.ok else 1
 
 
-def _tokens(sub) -> None:
+def _store_option() -> dict:
+    return {"type": Path, "default": Path(os.environ.get("GEO_NTM_STORE", ROOT / "var" / "geo-ntm.sqlite")),
+            "help": "the status store (default: $GEO_NTM_STORE or var/geo-ntm.sqlite)"}  # fmt: skip
+
+
+def _tokens(sub, store: dict) -> None:
     t = sub.add_parser("tokens", help="API tokens with roles (reader, editor, admin): create, list, revoke")
     ts = t.add_subparsers(dest="action", required=True)
-    store = {"type": Path, "default": Path(os.environ.get("GEO_NTM_STORE", ROOT / "var" / "geo-ntm.sqlite")),
-             "help": "the status store (default: $GEO_NTM_STORE or var/geo-ntm.sqlite)"}  # fmt: skip
     p = ts.add_parser("create", help="create a token; prints it once on stdout (it is stored only as a hash)")
     p.add_argument("--name", required=True, help="who holds it, e.g. alice (unique among active tokens)")
     p.add_argument("--role", required=True, choices=["reader", "editor", "admin"])
@@ -232,6 +236,32 @@ def _tokens(sub) -> None:
     p.add_argument("token")
     p.add_argument("--store", **store)
     p.set_defaults(func=_token_revoke)
+
+
+def _audit(sub, store: dict) -> None:
+    a = sub.add_parser("audit", help="the audit trail: verify its hash chain")
+    ars = a.add_subparsers(dest="action", required=True)
+    p = ars.add_parser("verify", help="check every entry against the one before it; exit 1 where the chain breaks")
+    p.add_argument("--json", action="store_true", help="print the full report as JSON")
+    p.add_argument("--store", **store)
+    p.set_defaults(func=_audit_verify)
+
+
+def _audit_verify(args) -> int:
+    from geo_ntm.status.store import SqliteStore
+
+    if not Path(args.store).is_file():
+        raise InvalidParameterError(f"no store at {args.store}; give --store or set GEO_NTM_STORE")
+    report = SqliteStore(args.store).verify_audit()
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    elif report.ok:
+        print(f"audit trail intact: {report.entries} entries; head {report.head} (keep it to compare later)")
+    else:
+        print(f"audit trail BROKEN: {report.break_count} break(s), first at entry {report.first_break}")
+        for b in report.breaks:
+            print(f"  entry {b['id']}: {b['problem']}")
+    return 0 if report.ok else 1
 
 
 def _actor() -> str:
@@ -298,7 +328,8 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=_serve)
     _boundaries(sub)
     _status_import(sub)
-    _tokens(sub)
+    _tokens(sub, _store_option())
+    _audit(sub, _store_option())
     return top
 
 

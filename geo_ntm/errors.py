@@ -76,3 +76,16 @@ class NotFoundError(GeoNtmError, LookupError):
 
 class StaleVersionError(ConflictError):
     """The record changed since the client read it (its If-Match no longer names the current version)."""
+
+
+class StoreUnavailableError(GeoNtmError):
+    """The status store cannot be read or written just now: its disk is full, it is read-only, busy or damaged.
+
+    Nothing was written. ``cause`` names the condition (``full``, ``read_only``, ``busy``, ``io``,
+    ``cannot_open``, ``damaged``) so that callers can say what to do; the message says it in words.
+    It is the operator's problem, not the client's: the API answers 503 with ``Retry-After``.
+    """
+
+    def __init__(self, cause: str, message: str):
+        self.cause = cause
+        super().__init__(message)

@@ -1,10 +1,12 @@
 """The audit trail: every change in the store, with the request that made it.
 
 The store writes one ``changes`` row per record added (actor, request id, action, table, record
-id, the row as written) inside the transaction that adds it. A change made through the API also
-writes, in that same transaction, one ``requests`` row with its HTTP context: the endpoint, the
-token (name and role) and the client address. :func:`audit_entries` joins the two;
-:func:`audit_csv` writes them for a spreadsheet, with formulas neutralised.
+id, the row as written) inside the transaction that adds it, chained to the one before by a
+hash (:mod:`geo_ntm.status.chain`): answers say whether the chain is intact and where it breaks.
+A change made through the API also writes, in that same transaction, one ``requests`` row with
+its HTTP context: the endpoint, the token (name and role) and the client address (the hash
+covers it too). :func:`audit_entries` joins the two; :func:`audit_csv` writes them for a
+spreadsheet, with formulas neutralised.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from geo_ntm.status.chain import ChainReport
 from geo_ntm.status.store import SqliteStore, Writer
 
 #: Columns of the export, in order.
@@ -33,6 +36,7 @@ FIELDS = [
     "token_name",
     "role",
     "detail",
+    "chain_break",
 ]
 #: A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -55,21 +59,19 @@ class RequestContext:
 
 def note_request(writer: Writer, ctx: RequestContext) -> None:
     """Record the request's context in the writer's transaction (once per request id)."""
-    writer.conn.execute(
-        "INSERT OR IGNORE INTO requests (request_id, client_request_id, at, method, endpoint, client, token_id, "
-        "token_name, role, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            ctx.request_id,
-            ctx.client_request_id,
-            datetime.now(UTC).isoformat(timespec="seconds"),
-            ctx.method,
-            ctx.endpoint,
-            ctx.client,
-            ctx.token_id,
-            ctx.token_name,
-            ctx.role,
-            (ctx.user_agent or "")[:300] or None,
-        ),
+    writer.note_request(
+        {
+            "request_id": ctx.request_id,
+            "client_request_id": ctx.client_request_id,
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "method": ctx.method,
+            "endpoint": ctx.endpoint,
+            "client": ctx.client,
+            "token_id": ctx.token_id,
+            "token_name": ctx.token_name,
+            "role": ctx.role,
+            "user_agent": (ctx.user_agent or "")[:300] or None,
+        }
     )
 
 
@@ -106,7 +108,7 @@ def audit_entries(
     if since is not None:
         where.append("c.at >= ?")
         args.append(since.isoformat())
-    if until is not None:
+    if until is not None and until < date.max:  # the last day there is bounds nothing (and has no day after)
         where.append("c.at < ?")
         args.append((until + timedelta(days=1)).isoformat())
     for column, value in (("c.actor", actor), ("c.tbl", table), ("c.action", action)):
@@ -147,3 +149,16 @@ def audit_csv(entries: list[dict]) -> str:
         row = {**e, "detail": json.dumps(e["detail"], ensure_ascii=False) if e.get("detail") is not None else ""}
         writer.writerow([neutralise(row.get(f)) for f in FIELDS])
     return out.getvalue()
+
+
+def mark_breaks(entries: list[dict], chain: ChainReport) -> list[dict]:
+    """The entries, each with ``chain_break``: where the hash chain breaks at it, or None."""
+    at = {b["id"]: b["problem"] for b in chain.breaks}
+    return [{**e, "chain_break": at.get(e["id"])} for e in entries]
+
+
+def chain_header(chain: ChainReport) -> str:
+    """One line for an ``X-Audit-Chain`` header: intact, or where it first breaks."""
+    if chain.ok:
+        return f"intact; {chain.entries} entries; head {chain.head}"
+    return f"broken at entry {chain.first_break} ({chain.break_count} breaks); see GET /api/audit"

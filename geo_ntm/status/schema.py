@@ -197,4 +197,20 @@ CREATE TABLE upload_contents (
     content BLOB NOT NULL
 )
 """,
+    # 3: hardening. Each audit entry carries the hash that chains it to the one before
+    # (:mod:`.chain`), and ``meta`` keeps the newest entry (its "head"); the entries already there
+    # are chained by :data:`SEAL`. An upload being applied names the request that claimed it, so
+    # that a claim left by a killed process can be told from one in progress and recovered; an
+    # upload names the token that made it (only that editor, or an admin, sees and confirms it).
+    """
+ALTER TABLE changes ADD COLUMN hash TEXT;
+INSERT INTO meta (key, value) VALUES ('audit_head', '');
+ALTER TABLE uploads ADD COLUMN claimed_at TEXT;
+ALTER TABLE uploads ADD COLUMN claimed_by TEXT;
+ALTER TABLE uploads ADD COLUMN claim_request_id TEXT;
+ALTER TABLE uploads ADD COLUMN owner_token_id INTEGER;
+CREATE INDEX uploads_created ON uploads (created_at, id)
+""",
 ]
+#: Migrations whose number is here also run Python (in the same transaction) after their SQL.
+SEAL = 3

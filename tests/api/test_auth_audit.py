@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 
 import pytest
 
@@ -101,3 +102,26 @@ def test_the_csv_export_keeps_text_and_neutralises_formulas(client, tok):
 )  # fmt: skip
 def test_neutralise(value, shown):
     assert neutralise(value) == shown
+
+
+def test_a_direct_update_or_delete_shows_in_the_audit_answers(tmp_path):
+    with app_client(tmp_path) as (client, tok, path):
+        for n, code in enumerate(("09289", "09196", "09199")):
+            made = client.post("/api/decisions", json=decision(code), headers={"X-Request-ID": f"t-{n}", **tok["bob"]})
+            assert made.status_code == 201
+        intact = client.get("/api/audit", headers=tok["admin"]).json()["chain"]
+        assert intact["ok"] and intact["break_count"] == 0 and intact["head"].startswith(f"{intact['entries']}:")
+        first, second = (
+            client.get("/api/audit", params={"request_id": f"t-{n}"}, headers=tok["admin"]).json()["items"][0]["id"]
+            for n in (0, 2)
+        )
+        with sqlite3.connect(path) as conn:  # someone with the file covers their tracks
+            conn.execute("UPDATE requests SET client = '10.0.0.1' WHERE client_request_id = 't-0'")
+            conn.execute("DELETE FROM changes WHERE id = ?", (second - 1,))
+        body = client.get("/api/audit", params={"limit": 1000}, headers=tok["admin"]).json()
+        assert not body["chain"]["ok"] and body["chain"]["first_break"] == first
+        flagged = {e["id"]: e["chain_break"] for e in body["items"] if e["chain_break"]}
+        assert sorted(flagged) == [first, second]
+        assert "its request" in flagged[first] and f"entry {second - 1} deleted" in flagged[second]
+        csv_answer = client.get("/api/audit.csv", headers=tok["admin"])
+        assert csv_answer.headers["X-Audit-Chain"].startswith(f"broken at entry {first} (2 breaks)")

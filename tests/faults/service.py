@@ -22,16 +22,20 @@ def free_port() -> int:
 
 
 class Service:
-    """``uvicorn api.main:create_app`` (one worker) on 127.0.0.1 with ``GEO_NTM_*`` settings from ``env``."""
+    """``uvicorn api.main:create_app`` (one worker) on 127.0.0.1 with ``GEO_NTM_*`` settings from ``env``.
 
-    def __init__(self, log: Path, **env: str):
+    ``wrap`` is a command the service is started through (``unshare``, ``setpriv``), which must
+    ``exec`` it in the same process so that :attr:`pid` is the service's.
+    """
+
+    def __init__(self, log: Path, wrap: tuple[str, ...] = (), **env: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log.open("ab")
         settings = {f"GEO_NTM_{k.upper()}": str(v) for k, v in env.items()}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", "1", "--log-level", "warning"],
+            [*wrap, sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
+             "--port", str(self.port), "--workers", "1", "--log-level", "warning", "--no-server-header"],
             cwd=ROOT, env={**os.environ, **settings}, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
 
@@ -47,6 +51,10 @@ class Service:
                 pass
             time.sleep(0.1)
         raise TimeoutError(f"the service did not answer /healthz in {timeout} s")
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no flush, no rollback by the process itself."""
