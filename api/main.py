@@ -5,6 +5,7 @@ Data is loaded once, in the lifespan; routers are thin and share one exception t
 
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -26,8 +27,10 @@ from geo_ntm.catalog import Catalog
 from geo_ntm.status.demo import load_demo
 from geo_ntm.status.service import StatusService
 from geo_ntm.status.store import SqliteStore
+from geo_ntm.status.uploads import recover_interrupted
 
 STATIC = Path(__file__).parent / "static"
+log = logging.getLogger("geo_ntm.api")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -40,6 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store = SqliteStore(settings.store)
         if settings.demo and store.data_version() == 0:
             load_demo(store)
+        for upload_id in recover_interrupted(store):  # before any request: no confirmation of ours is running
+            log.warning("upload %s was being applied when the service stopped; it can be confirmed again", upload_id)
         app.state.atlas = atlas
         app.state.status = StatusService(atlas, store)
         app.state.catalog = Catalog(app.state.status)
@@ -59,13 +64,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(FrameAncestorsMiddleware, frame_ancestors=settings.frame_ancestors)
     # Pages, scripts and JSON are compressed on the fly; cached map answers arrive compressed already.
-    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6,
-                       exclude_content_types=("image/png", "image/tiff", "application/pdf",
-                                              "application/geopackage+sqlite3"))
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=1024,
+        compresslevel=6,
+        exclude_content_types=("image/png", "image/tiff", "application/pdf", "application/geopackage+sqlite3"),
+    )
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "HEAD"],
-                           allow_headers=["If-None-Match", "Accept-Language"],
-                           expose_headers=["ETag", "X-Data-Version", "Content-Disposition", "X-Request-ID"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "HEAD"],
+            allow_headers=["If-None-Match", "Accept-Language"],
+            expose_headers=["ETag", "X-Data-Version", "Content-Disposition", "X-Request-ID"],
+        )
     app.add_middleware(RequestContextMiddleware, max_body=settings.max_upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:

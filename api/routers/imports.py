@@ -11,11 +11,12 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import EditorDep, request_context
 from api.deps import SettingsDep, StatusDep
-from api.records import Source
+from api.records import SQL_INT_MAX, Source
 from api.writes import WRITE_LOCK
 from geo_ntm.auth.audit import note_request
+from geo_ntm.auth.tokens import Token
 from geo_ntm.errors import InvalidParameterError
-from geo_ntm.status.uploads import Upload, apply_upload, check_upload, get_upload, list_uploads
+from geo_ntm.status.uploads import Upload, Viewer, apply_upload, check_upload, get_upload, list_uploads
 
 router = APIRouter(prefix="/api/imports", tags=["imports"])
 
@@ -65,10 +66,16 @@ async def _file(request: Request, filename: str | None) -> tuple[bytes, str | No
     return content, filename
 
 
-def _json(upload: Upload, ttl: timedelta) -> dict:
-    out = upload.as_dict()
+def _viewer(token: Token) -> Viewer:
+    """An editor sees (and confirms) the uploads it made; an admin sees everyone's."""
+    return Viewer(token.name, token.id, sees_all=token.allows("admin"))
+
+
+def _json(upload: Upload, ttl: timedelta, whole: bool = True) -> dict:
+    out = upload.as_dict() if whole else upload.summary()
     out["expires_at"] = (datetime.fromisoformat(upload.created_at) + ttl).isoformat()
     out["confirm"] = f"/api/imports/{upload.id}/confirm" if upload.ready and upload.state == "checked" else None
+    out["href"] = f"/api/imports/{upload.id}"
     return out
 
 
@@ -100,7 +107,7 @@ async def upload_for_import(
     ctx = request_context(request, token)
     upload = await run_in_threadpool(
         check_upload, service.store, service.atlas, content, name or "upload", options, actor=token.name,
-        request_id=ctx.request_id, on_write=lambda w: note_request(w, ctx),
+        request_id=ctx.request_id, on_write=lambda w: note_request(w, ctx), owner_token_id=token.id,
     )  # fmt: skip
     ttl = timedelta(hours=settings.import_ttl_hours)
     return JSONResponse(_json(upload, ttl), status_code=201, headers={"Location": f"/api/imports/{upload.id}"})
@@ -110,23 +117,33 @@ async def upload_for_import(
 def confirm_import(
     request: Request, upload_id: UploadId, token: EditorDep, service: StatusDep, settings: SettingsDep
 ) -> dict:
-    """Import a checked upload, all or none, if the data has not changed since its dry run (editor)."""
+    """Import a checked upload, all or none, if the data has not changed since its dry run (its editor, or admin)."""
     ctx = request_context(request, token)
     ttl = timedelta(hours=settings.import_ttl_hours)
     with WRITE_LOCK:
         upload = apply_upload(service.store, service.atlas, upload_id, actor=token.name, request_id=ctx.request_id,
-                              ttl=ttl, on_write=lambda w: note_request(w, ctx))  # fmt: skip
-    return {**_json(upload, ttl), "written": len(upload.result["written"]), "data_version_after": service.version()}
+                              ttl=ttl, on_write=lambda w: note_request(w, ctx), viewer=_viewer(token))  # fmt: skip
+    written = upload.result["counts"]["written"]
+    return {**_json(upload, ttl), "written": written, "data_version_after": service.version()}
 
 
 @router.get("")
-def list_imports(token: EditorDep, service: StatusDep, settings: SettingsDep) -> list[dict]:
-    """Recent uploads and what became of them (editor)."""
+def list_imports(
+    token: EditorDep,
+    service: StatusDep,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=SQL_INT_MAX)] = 0,
+) -> dict:
+    """Your uploads (all of them for an admin), newest first, a page at a time, without their reports (editor)."""
     ttl = timedelta(hours=settings.import_ttl_hours)
-    return [_json(u, ttl) for u in list_uploads(service.store)]
+    total, uploads = list_uploads(service.store, _viewer(token), limit=limit, offset=offset)
+    items = [_json(u, ttl, whole=False) for u in uploads]
+    return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
 @router.get("/{upload_id}")
 def get_import(upload_id: UploadId, token: EditorDep, service: StatusDep, settings: SettingsDep) -> dict:
-    """One upload: its dry-run report, state and result (editor)."""
-    return _json(get_upload(service.store, upload_id), timedelta(hours=settings.import_ttl_hours))
+    """One upload: its dry-run report, state and result (its editor, or admin)."""
+    upload = get_upload(service.store, upload_id, _viewer(token))
+    return _json(upload, timedelta(hours=settings.import_ttl_hours))

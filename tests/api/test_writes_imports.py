@@ -12,7 +12,7 @@ import pytest
 from geo_ntm.errors import ConflictError
 from geo_ntm.status.model import VillageCount
 from geo_ntm.status.store import SqliteStore
-from geo_ntm.status.uploads import PinnedStore
+from geo_ntm.status.uploads import PinnedStore, check_upload, get_upload
 
 from .editing import app_client, decision
 
@@ -25,6 +25,14 @@ SHEET = (
 )
 CSV = {"Content-Type": "text/csv"}
 PARAMS = {"filename": "qd-2023.csv", "source": "illustrative"}
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    from geo_ntm.boundaries.atlas import Atlas
+    from geo_ntm.paths import DEFAULT_REGION
+
+    return Atlas.load(DEFAULT_REGION)
 
 
 @pytest.fixture()
@@ -56,7 +64,11 @@ def test_a_dry_run_writes_nothing_and_confirm_writes_everything_once(app):
     assert again.status_code == 409 and "was applied" in again.json()["detail"]
     assert count(path, "09196") == 1
     audit = client.get("/api/audit", params={"request_id": "import-1"}, headers=tok["admin"]).json()["items"]
-    assert len(audit) == 2 and {a["endpoint"] for a in audit} == {f"/api/imports/{body['id']}/confirm"}
+    assert [(a["action"], a["table"]) for a in audit] == [
+        ("apply", "uploads"), ("add", "decisions"), ("add", "decisions"), ("claim", "uploads")
+    ]  # fmt: skip
+    assert {a["endpoint"] for a in audit} == {f"/api/imports/{body['id']}/confirm"}
+    assert audit[0]["detail"] == {"uploaded_by": "alice", "confirmed_by": "alice", "written": 2}
     assert client.get(f"/api/imports/{body['id']}", headers=tok["editor"]).json()["state"] == "applied"
 
 
@@ -124,17 +136,31 @@ def test_only_editors_upload(app):
     assert client.post("/api/imports", params=PARAMS, content=SHEET.encode(), headers=CSV).status_code == 401
 
 
-def test_an_import_writes_only_at_the_version_its_dry_run_saw(tmp_path):
+def test_an_import_writes_only_at_the_version_its_dry_run_saw(tmp_path, atlas):
     """The check is inside the import's own transaction: a write from another process in between is caught."""
     store = SqliteStore(tmp_path / "s.sqlite")
-    pinned = PinnedStore(store, store.data_version(), "req-1")
+
+    def claimed(request_id: str):
+        up = check_upload(store, atlas, SHEET.encode(), "qd.csv", {"defaults": {"source": "illustrative"}}, actor="a")
+        with store.write("a") as w:  # as the confirmation's claim leaves it
+            w.conn.execute(
+                "UPDATE uploads SET state = 'applying', claim_request_id = ? WHERE id = ?", (request_id, up.id)
+            )
+        return up
+
+    pinned = PinnedStore(store, claimed("req-1"), "req-1", "importer", None)
     with store.write("the command line") as w:
         w.add_village_count(VillageCount("07243", "Xã Đồng Tiến", date(2023, 1, 1), 5, 1, 0, "illustrative"))
     with pytest.raises(ConflictError, match="changed since the dry run"):
         with pinned.write("importer"):
             pass
-    with PinnedStore(store, store.data_version(), "req-2").write("importer") as w:
+    up = claimed("req-2")
+    with PinnedStore(store, up, "req-2", "importer", None).write("importer") as w:
         assert w.request_id == "req-2"
+    assert get_upload(store, up.id).state == "applied"
+    with pytest.raises(ConflictError, match="taken over"):  # a claim that is no longer its own writes nothing
+        with PinnedStore(store, claimed("req-3"), "req-4", "importer", None).write("importer"):
+            pass
 
 
 def _drive(headers: list[tuple[bytes, bytes]], chunks: list[bytes]) -> tuple[int, int, dict]:

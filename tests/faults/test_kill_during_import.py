@@ -1,10 +1,12 @@
-"""kill -9 in the middle of a large import: the store opens, is intact, and holds all of it or none.
+"""kill -9 in the middle of a large import: the store opens, is intact, holds all of it or none, and recovers.
 
 The import is real: a CSV of 20,000 decisions uploaded to ``POST /api/imports`` and confirmed
 through ``POST /api/imports/{id}/confirm`` on the service running as its own process. The test
 empties the WAL first, then watches it grow while the confirmation runs: SQLite writes a large
 transaction's pages to the WAL before its commit, so a WAL several MB long with no answer yet
-means the import is being written. The process is killed with SIGKILL at that moment.
+means the import is being written. The process is killed with SIGKILL at that moment. On
+restart the service returns the interrupted upload to "checked" (its transaction rolled back),
+the audit trail says whose confirmation stopped, and the same upload is confirmed again.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ def counts(path) -> dict:
             "imported": conn.execute("SELECT COUNT(*) FROM decisions WHERE decision_no LIKE 'K-%'").fetchone()[0],
             "changes": conn.execute("SELECT COUNT(*) FROM changes WHERE detail LIKE '%K-%/QĐ-UBND%'").fetchone()[0],
             "version": int(conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]),
+            "states": [r[0] for r in conn.execute("SELECT state FROM uploads ORDER BY created_at")],
         }
     finally:
         conn.close()
@@ -56,7 +59,8 @@ def counts(path) -> dict:
 def test_a_kill_during_an_import_leaves_all_or_nothing_and_the_service_restarts(tmp_path):
     path = tmp_path / "store.sqlite"
     _, secret = create_token(SqliteStore(path), "fault-editor", "editor", actor="test")
-    auth = {"Authorization": f"Bearer {secret}"}
+    _, admin_secret = create_token(SqliteStore(path), "fault-admin", "admin", actor="test")
+    auth, admin = {"Authorization": f"Bearer {secret}"}, {"Authorization": f"Bearer {admin_secret}"}
     env = {"store": path, "demo": "false", "max_upload_bytes": 64 * 1024 * 1024}
     sheet = big_sheet()
 
@@ -100,6 +104,7 @@ def test_a_kill_during_an_import_leaves_all_or_nothing_and_the_service_restarts(
     assert after["integrity"] == "ok"
     assert after["imported"] in (0, ROWS) and after["changes"] == after["imported"]
     assert after["version"] == before["version"] + (1 if after["imported"] else 0)
+    assert after["states"] == ["applied" if after["imported"] else "applying"]  # the state lands with the records
     print(f"killed with a {grown / 1e6:.1f} MB WAL; records of the import after restart: {after['imported']}")
 
     second = Service(tmp_path / "service-2.log", **env)
@@ -111,13 +116,20 @@ def test_a_kill_during_an_import_leaves_all_or_nothing_and_the_service_restarts(
             assert [d["decision_no"] for d in http.get("/api/decisions", params={"unit": "07243"}).json()["items"]] == [
                 "kept-1"
             ]
-            if after["imported"] == 0:  # interrupted: it cannot be confirmed twice, but a new dry run can
-                again = http.post(staged.json()["confirm"], headers=auth)
-                assert again.status_code == 409 and "interrupted" in again.json()["detail"]
-                redo = http.post("/api/imports", params={"filename": "big.csv", "source": "illustrative"},
-                                 content=sheet, headers={"Content-Type": "text/csv", **auth}).json()  # fmt: skip
-                done = http.post(redo["confirm"], headers=auth)
+            upload = http.get(f"/api/imports/{staged.json()['id']}", headers=auth).json()
+            if after["imported"] == 0:  # interrupted: confirmable again, and the audit trail says what happened
+                assert upload["state"] == "checked" and upload["confirm"] == staged.json()["confirm"]
+                [note] = http.get("/api/audit", params={"action": "interrupt"}, headers=admin).json()["items"]
+                assert (note["actor"], note["record_id"]) == ("geo-ntm (start)", upload["id"])
+                assert note["detail"]["confirmed_by"] == "fault-editor" and "service stopped" in note["detail"]["why"]
+                assert "nothing of it was written" in note["detail"]["outcome"]
+                done = http.post(staged.json()["confirm"], headers=auth)
                 assert done.status_code == 200 and done.json()["written"] == ROWS
+            else:
+                assert upload["state"] == "applied"
+                assert http.post(staged.json()["confirm"], headers=auth).status_code == 409
+            chain = http.get("/api/audit", params={"limit": 1}, headers=admin).json()["chain"]
+            assert chain["ok"] and chain["entries"] > ROWS, chain
         assert counts(path)["imported"] == ROWS
     finally:
         second.stop()
