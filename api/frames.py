@@ -43,9 +43,12 @@ class FrameAncestorsMiddleware:
                     message["headers"] = [
                         *headers,
                         *extra,
-                        (b"x-content-type-options", b"nosniff"),
                         (b"referrer-policy", b"strict-origin-when-cross-origin"),
                     ]
+                # every answer, not only pages: a CSV or JSON body must never be sniffed into HTML
+                current = message.get("headers", [])
+                if not any(k.lower() == b"x-content-type-options" for k, _ in current):
+                    message["headers"] = [*current, (b"x-content-type-options", b"nosniff")]
             await send(message)
 
         await self.app(scope, receive, send_with_policy)

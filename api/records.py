@@ -13,12 +13,16 @@ from dataclasses import fields
 from datetime import date
 from typing import Annotated, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from geo_ntm.status.model import Decision, Revocation
 from geo_ntm.status.store import SqliteStore, Writer
 
 KINDS = {"decision": "decisions", "revocation": "revocations"}
+#: The largest id or offset a store can hold (a signed 64-bit integer); larger ones get 422, not a 500.
+SQL_INT_MAX = 2**63 - 1
+RecordId = Annotated[int, Path(ge=1, le=SQL_INT_MAX, description="the record's id", examples=[1])]
 HIDDEN = {"recorded_by"}  # who recorded it is in the audit trail (admins)
 
 UnitLevel = Literal["commune", "district", "village", "province"]

@@ -12,7 +12,19 @@ from fastapi.responses import JSONResponse, Response
 
 from api.auth import EditorDep
 from api.deps import StatusDep
-from api.records import KINDS, DecisionIn, DecisionListIn, Level, RevocationIn, Source, UnitLevel, etag, matches
+from api.records import (
+    KINDS,
+    SQL_INT_MAX,
+    DecisionIn,
+    DecisionListIn,
+    Level,
+    RecordId,
+    RevocationIn,
+    Source,
+    UnitLevel,
+    etag,
+    matches,
+)
 from api.records import record_json as _json
 from api.writes import submit
 from geo_ntm.errors import NotFoundError, StaleVersionError
@@ -104,7 +116,12 @@ def record_decisions(request: Request, body: DecisionListIn, token: EditorDep, s
 
 @router.post("/decisions/{record_id}/corrections", status_code=201)
 def correct_decision(
-    request: Request, record_id: int, body: DecisionIn, token: EditorDep, service: StatusDep, if_match: IfMatch = None
+    request: Request,
+    record_id: RecordId,
+    body: DecisionIn,
+    token: EditorDep,
+    service: StatusDep,
+    if_match: IfMatch = None,
 ) -> JSONResponse:
     """Correct a decision by a new record that supersedes it (editor); needs If-Match with its ETag."""
     return _correct(request, "decision", record_id, body, token, service, if_match)
@@ -118,7 +135,12 @@ def record_revocation(request: Request, body: RevocationIn, token: EditorDep, se
 
 @router.post("/revocations/{record_id}/corrections", status_code=201)
 def correct_revocation(
-    request: Request, record_id: int, body: RevocationIn, token: EditorDep, service: StatusDep, if_match: IfMatch = None
+    request: Request,
+    record_id: RecordId,
+    body: RevocationIn,
+    token: EditorDep,
+    service: StatusDep,
+    if_match: IfMatch = None,
 ) -> JSONResponse:
     """Correct a revocation by a new record that supersedes it (editor); needs If-Match with its ETag."""
     return _correct(request, "revocation", record_id, body, token, service, if_match)
@@ -182,7 +204,7 @@ def _one(request: Request, service: StatusService, table: str, record_id: int) -
 
 UnitQ = Annotated[str | None, Query(max_length=200, description="unit code, e.g. 07222")]
 Limit = Annotated[int, Query(ge=1, le=1000)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=SQL_INT_MAX)]
 CurrentQ = Annotated[bool, Query(description="false: also the records corrected since")]
 
 
@@ -210,7 +232,7 @@ def list_decisions(
 
 
 @router.get("/decisions/{record_id}")
-def get_decision(request: Request, record_id: int, service: StatusDep) -> Response:
+def get_decision(request: Request, record_id: RecordId, service: StatusDep) -> Response:
     """One decision with its correction state and ETag (public)."""
     return _one(request, service, "decisions", record_id)
 
@@ -229,6 +251,6 @@ def list_revocations(
 
 
 @router.get("/revocations/{record_id}")
-def get_revocation(request: Request, record_id: int, service: StatusDep) -> Response:
+def get_revocation(request: Request, record_id: RecordId, service: StatusDep) -> Response:
     """One revocation with its correction state and ETag (public)."""
     return _one(request, service, "revocations", record_id)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import AdminDep, request_context
 from api.deps import StatusDep
+from api.records import RecordId
 from geo_ntm.auth.audit import note_request
 from geo_ntm.auth.tokens import create_token, list_tokens, revoke_token
 
@@ -47,7 +48,7 @@ def new_token(request: Request, body: TokenIn, token: AdminDep, service: StatusD
 
 
 @router.delete("/{token_id}")
-def revoke(request: Request, token_id: Annotated[int, Path(ge=1)], token: AdminDep, service: StatusDep) -> dict:
+def revoke(request: Request, token_id: RecordId, token: AdminDep, service: StatusDep) -> dict:
     """Revoke a token; it stops working at once (admin)."""
     ctx = request_context(request, token)
     revoked = revoke_token(

@@ -129,8 +129,8 @@ def list_tokens(store: SqliteStore, *, include_revoked: bool = True) -> list[Tok
 def find_token(store: SqliteStore, ref: str | int) -> Token:
     """A token by id, key id, or the name of an active token."""
     ref = str(ref).strip()
-    if ref.isdigit():
-        rows = store.rows("SELECT * FROM tokens WHERE id = ?", (int(ref),))
+    if ref.isascii() and ref.isdigit():  # an id; one beyond 64 bits cannot be stored, so it names no token
+        rows = store.rows("SELECT * FROM tokens WHERE id = ?", (int(ref),)) if int(ref) < 2**63 else []
     else:
         rows = store.rows(
             "SELECT * FROM tokens WHERE key_id = ? OR (name = ? AND revoked_at IS NULL) ORDER BY id", (ref, ref)
