@@ -191,7 +191,8 @@ def _progress(t: PlanTarget, book, records, as_of, communes, districts) -> dict:
         extra = {
             "villages": info["villages"],
             "ntm_villages": info["ntm"],
-            "gap_villages": max(0, needed - info["ntm"]),
+            # no village counts: the gap is unknown, not zero
+            "gap_villages": max(0, needed - info["ntm"]) if current is not None else None,
         }
     elif t.metric.startswith("communes_"):
         xa = communes[communes["type"] == "Xã"]
@@ -221,16 +222,25 @@ def _progress(t: PlanTarget, book, records, as_of, communes, districts) -> dict:
 
 
 def _reported(reported: list[ReportedFigure], province: str, year: int | None, figures: dict) -> list[dict]:
+    """Each published figure beside the one computed from the records.
+
+    ``check`` is ``agrees``, ``differs`` or ``not_computed``: a figure the records cannot give
+    (model villages: no village decisions are kept) is not computed, and ``agrees`` is then None,
+    never True. A check that passes on nothing is no check.
+    """
     out = []
     for f in reported:
         if f.province_code == province and f.year == year:
             computed = figures.get(f.metric)
+            agrees = None if computed is None else abs(computed - f.value) < 1e-9
+            check = "not_computed" if agrees is None else "agrees" if agrees else "differs"
             out.append(
                 {
                     "metric": f.metric,
                     "reported": f.value,
                     "computed": computed,
-                    "agrees": computed is None or abs(computed - f.value) < 1e-9,
+                    "agrees": agrees,
+                    "check": check,
                     "source": f.source,
                     "citation": f.citation,
                 }

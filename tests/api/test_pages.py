@@ -41,6 +41,8 @@ def test_dashboard_shows_the_reported_figures_and_the_banner(client):
     assert external_urls(page) == []
     english = client.get("/dashboard", params={"year": 2023, "lang": "en"}).text
     assert "communes at NTM standard" in english and 'lang="en"' in english
+    [villages] = [row for row in english.split("<tr>") if "<td>119</td>" in row]  # published, not computable
+    assert "not computed from the records" in villages and "✓" not in villages
 
 
 def test_unit_names_are_escaped_in_every_page(hostile_client):

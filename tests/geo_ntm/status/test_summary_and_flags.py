@@ -9,7 +9,7 @@ import pytest
 from geo_ntm.status.demo import load_demo
 from geo_ntm.status.derive import StatusBook
 from geo_ntm.status.flags import consistency_flags
-from geo_ntm.status.model import DifficultyEntry, DifficultyList
+from geo_ntm.status.model import DifficultyEntry, DifficultyList, ReportedFigure
 from geo_ntm.status.store import SqliteStore
 from geo_ntm.status.summary import Records, summary
 
@@ -45,8 +45,25 @@ def test_end_of_2023_matches_the_published_totals(book, records):
     )
     assert (f["communes_ntm_new"], f["communes_nang_cao_new"], f["communes_kieu_mau_new"]) == (9, 15, 11)
     assert f["districts_achieved"] == 7
-    assert all(r["agrees"] for r in s["reported"]) and len(s["reported"]) == 8
+    checks = {r["metric"]: r["check"] for r in s["reported"]}
+    assert len(checks) == 8 and [m for m, c in checks.items() if c != "agrees"] == ["villages_kieu_mau_new"]
     assert s["illustrative"] is True
+
+
+def test_a_published_figure_the_records_cannot_give_is_not_computed_never_agreeing(book, records):
+    """The audit's reproduction: 119 model villages were marked as agreeing with a computed null."""
+    [villages] = [r for r in summary(book, records, year=2023)["reported"] if r["metric"] == "villages_kieu_mau_new"]
+    assert villages["reported"] == 119 and villages["computed"] is None
+    assert villages["check"] == "not_computed" and villages["agrees"] is None
+    off = ReportedFigure("24", 2023, "communes_ntm", 155, "illustrative")
+    [wrong] = summary(book, Records(reported=[off]), year=2023)["reported"]
+    assert (wrong["check"], wrong["agrees"], wrong["computed"]) == ("differs", False, 154)
+
+
+def test_a_village_target_without_village_counts_has_no_gap(book, records):
+    bare = Records(records.difficulty_lists, [], records.plan_targets, records.reported)
+    t = {x["id"]: x for x in summary(book, bare, year=2023)["targets"]}["dbkk-villages-60pct-2025"]
+    assert t["current"] is None and t["progress"] is None and t["gap_villages"] is None and not t["met"]
 
 
 def test_not_yet_ntm_communes_lie_in_the_three_mountain_districts(book):
