@@ -228,6 +228,9 @@ class Atlas:
         ``code_b``, ``name_b``, ``area_km2`` (of the overlap), ``share_of_a`` and ``share_of_b``.
         Areas come from the base parts, so shares are exact and sum to 1 for each unit (to
         within the parts that a unit of unknown outline lacks, which are reported as NaN).
+        Land of a unit that no unit of the other date holds (land in no commune, such as the
+        Cấm Sơn training area before 2025-07-01) is a row with an empty ``uid_b`` and
+        ``code_b`` and the land's own name in ``name_b``.
         """
         a = self.units_on(day_a, level_a)
         b = self.units_on(day_b, level_b or level_a)
@@ -245,6 +248,16 @@ class Atlas:
         for side in ("a", "b"):
             out[f"code_{side}"] = out[f"uid_{side}"].map(names["code"])
             out[f"name_{side}"] = out[f"uid_{side}"].map(names["name"])
+        loose = pa[~pa["part_id"].isin(pb["part_id"])]
+        if len(loose):
+            nowhere = loose.assign(
+                area_km2=loose["part_id"].map(area), name_b=loose["part_id"].map(self.parts["name_2013"])
+            )
+            nowhere = nowhere.groupby(["uid_a", "name_b"], as_index=False)["area_km2"].sum()
+            nowhere["share_of_a"] = (nowhere["area_km2"] / nowhere["uid_a"].map(totals)).round(6)
+            nowhere["code_a"] = nowhere["uid_a"].map(names["code"])
+            nowhere["name_a"] = nowhere["uid_a"].map(names["name"])
+            out = pd.concat([out, nowhere.assign(uid_b="", code_b="")], ignore_index=True)
         unknown = a[~a["uid"].isin(pa["uid_a"])]
         if len(unknown):
             extra = pd.DataFrame(

@@ -22,6 +22,7 @@ from .codelists import CodeLists, day_before, legal_acts
 from .communes import CommuneHistory
 from .geometry import area_km2, clean_coverage, match_codes
 from .history import Event, Issue, Version
+from .nonadmin import NonAdminAreas, part_id
 from .write import write_atomically
 
 
@@ -75,39 +76,53 @@ def build(province: str, sources_dir: str | Path) -> BuildResult:
     starts = {p: lists.last_change_before(m.polygons_vintage, {p}) for p in olds}
     vintage = lists.province_on(m.polygons_vintage, set(olds))
     polys = src.read_polygons(m.polygons, m.polygon_fields, sorted({a.province for a in vintage.values()}))
-    codes, non_admin, spelled = match_codes(polys, vintage, m.polygons.name)
+    codes, _, spelled = match_codes(polys, vintage, m.polygons.name)
     cleaned, cleaning = clean_coverage(polys.geometry.values, m.gap_width_m)
-    parts = {c: g for c, g in zip(codes, cleaned) if c}
+    loose = NonAdminAreas.resolve(
+        polys, codes, vintage, src.read_non_admin_areas(m.non_admin_areas), province, str(m.non_admin_areas)
+    )
+    ids = [c or part_id(sid, int(row)) for c, sid, row in zip(codes, polys["source_id"], polys["row"])]
+    parts = dict(zip(ids, cleaned))
     part_area = dict(zip(parts, area_km2(list(parts.values()))))
     part_rows = [
         {
-            "part_id": c,
-            "name_2013": vintage[c].name,
-            "district_2013": vintage[c].district,
+            "part_id": pid,
+            "name_2013": vintage[c].name if c else name,
+            "district_2013": vintage[c].district if c else district,
             "source_id": sid,
             "source_row": int(row),
+            "is_admin_unit": bool(c),
         }
-        for c, sid, row in zip(codes, polys["source_id"], polys["row"])
-        if c
+        for pid, c, sid, row, name, district in zip(
+            ids, codes, polys["source_id"], polys["row"], polys["name"], polys["district"]
+        )
     ]
-    non_admin = [dict(row, geometry=g) for row, g in zip(non_admin, cleaned[(codes == "").to_numpy()])]
+    new_rows = after[after["province_code"] == province]
+    loose.validate(lists, m.reform_date, set(new_rows["code"]), str(m.non_admin_areas))
 
     communes = CommuneHistory(lists, set(olds), starts, parts, dict(zip(before["code"], before["aliases"])))
-    communes.apply_changes(since=m.polygons_vintage)
-    communes.apply_reform(m.reform_date, mapping, after, province)
+    communes.apply_changes(since=m.polygons_vintage, annexes=loose)
+    communes.apply_reform(m.reform_date, mapping, after, province, loose.annexes(m.reform_date))
 
-    new_rows = after[after["province_code"] == province]
     if new_rows.empty:
         raise InvalidParameterError(f"province {province} has no units in {m.units_after_reform.name}")
     name = new_rows["province"].iloc[0]
     changes = lists.changes(set(olds), since=min(starts.values()))
     notes = {c.date: c.notes for c in changes}
     province_names = {a.province_code: a.province for a in vintage.values()}
-    dates = sorted({v.valid_from for v in communes.versions} | set(notes))
+    dates = sorted({v.valid_from for v in communes.versions} | set(notes) | loose.dates)
     levels = {}
     for level in ("district", "province"):
         levels[level] = derive_level(
-            level, communes.versions, lists, m.reform_date, {province: name}, part_area, dates, set(starts.values())
+            level,
+            communes.versions,
+            lists,
+            m.reform_date,
+            {province: name},
+            part_area,
+            dates,
+            set(starts.values()),
+            loose.loose_on,
         )
     versions = communes.versions + levels["district"][0] + levels["province"][0]
     events = communes.events + levels["district"][1] + levels["province"][1]
@@ -123,6 +138,7 @@ def build(province: str, sources_dir: str | Path) -> BuildResult:
             e.legal_act_source = "GSO change note" if e.legal_act else None
     _apply_supplements(src.read_supplement_events(m.supplement_events), province, versions, events)
     _apply_acts(src.read_legal_acts(m.legal_acts), province, events)
+    loose.annotate(events, part_area)
     events.sort(key=lambda e: e.sort_key)
     versions.sort(key=lambda v: (("commune", "district", "province").index(v.level), v.code, v.valid_from))
     official = dict(zip(new_rows["code"], new_rows["area_km2"]))
@@ -154,17 +170,28 @@ def build(province: str, sources_dir: str | Path) -> BuildResult:
         communes.issues,
         parts,
         part_rows,
-        non_admin,
+        loose.layer_rows(part_area),
         official,
         info,
     )
 
 
 def _apply_supplements(table, province, versions: list[Version], events: list[Event]) -> None:
-    """Add events the lists cannot show, splitting the versions they end mid-way."""
+    """Add events the lists cannot show, splitting the versions they end mid-way.
+
+    When the outlines already show the event (land in no commune that moved, see
+    :mod:`.nonadmin`), the derived event is given the act, stated area and note instead.
+    """
     for r in table[table["province_code"] == province].itertuples():
         preds = [_version_on(versions, r.level, c, day_before(r.date)) for c in r.predecessors.split(";")]
         succs = [_version_on(versions, r.level, c, r.date) for c in r.successors.split(";")]
+        shown = _derived(events, r, preds, succs)
+        if shown is not None:
+            shown.legal_act = r.legal_act or shown.legal_act
+            shown.legal_act_source = r.source
+            shown.area_km2 = None if r.area_km2 != r.area_km2 else float(r.area_km2)
+            shown.note = (shown.note + " " if shown.note else "") + r.note
+            continue
         for p in preds:
             if p.valid_to is None or p.valid_to >= r.date:
                 cont = Version(
@@ -197,6 +224,15 @@ def _apply_supplements(table, province, versions: list[Version], events: list[Ev
         events.append(event)
 
 
+def _derived(events: list[Event], r, preds: list[Version], succs: list[Version]) -> Event | None:
+    """The event derived from the outlines that already is supplement row ``r``, if any."""
+    for e in events:
+        if (e.date, e.level, e.kind) == (r.date, r.level, r.kind) and all(p in e.predecessors for p in preds):
+            if all(s in e.successors for s in succs):
+                return e
+    return None
+
+
 def _version_on(versions: list[Version], level: str, code: str, day: date) -> Version:
     for v in versions:
         if v.level == level and v.code == code and v.valid_from <= day and (v.valid_to is None or day <= v.valid_to):
@@ -220,6 +256,7 @@ def _hashes(m: src.Manifest) -> dict[str, str]:
         m.polygons,
         m.supplement_events,
         m.legal_acts,
+        *([m.non_admin_areas] if m.non_admin_areas else []),
     ]
     return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
 

@@ -55,12 +55,18 @@ class CommuneHistory:
                 self._open(_version(code, a, start, frozenset([code])))
 
     # -- pre-reform --------------------------------------------------------------------
-    def apply_changes(self, since: date) -> None:
-        """Apply every listed change after ``since`` up to the reform."""
-        for change in self.lists.changes(self.provinces, since):
-            self._apply(change)
+    def apply_changes(self, since: date, annexes=None) -> None:
+        """Apply every listed change after ``since`` up to the reform.
 
-    def _apply(self, change: Change) -> None:
+        ``annexes(day)`` gives, for a day, the non-administrative parts each commune takes in
+        (see :mod:`.nonadmin`); such a day is a change of the commune even when the lists are silent.
+        """
+        changes = {c.date: c for c in self.lists.changes(self.provinces, since)}
+        days = set(changes) | {d for d in (annexes.dates if annexes else ()) if since < d <= self.lists.final_date}
+        for day in sorted(days):
+            self._apply(changes.get(day) or Change(day, {}, {}, {}, ()), annexes.annexes(day) if annexes else {})
+
+    def _apply(self, change: Change, annex: dict[str, frozenset[str]]) -> None:
         day = change.date
         absorbed: dict[str, list[str]] = {}
         for code, attrs in sorted(change.removed.items()):
@@ -82,13 +88,14 @@ class CommuneHistory:
             self.issues.append(
                 Issue(day, "commune", code, f"{change.added[code].name}: new code; its territory is not in the sources")
             )
-        for target in sorted(set(absorbed) | set(change.changed)):
+        for target in sorted(set(absorbed) | set(change.changed) | set(annex)):
             after = self._after(change, target)
             if after is None:
                 continue
             preds = [self.current[target]] + [self.current[c] for c in absorbed.get(target, [])]
-            succ = _version(target, after, day, frozenset().union(*(p.parts for p in preds)))
-            changes = attribute_changes(preds[0], succ)
+            extra = annex.get(target, frozenset())
+            succ = _version(target, after, day, frozenset().union(*(p.parts for p in preds)) | extra)
+            changes = attribute_changes(preds[0], succ) + (("parts",) if extra else ())
             if len(preds) == 1 and not changes:
                 continue  # only the district or province was renamed: a district-level event
             self._event(day, preds, [succ], changes, change)
@@ -168,8 +175,14 @@ class CommuneHistory:
         return [listed.province, listed.district] if listed else []
 
     # -- reform ------------------------------------------------------------------------
-    def apply_reform(self, day: date, mapping: pd.DataFrame, after: pd.DataFrame, province: str) -> None:
-        """Apply the reform: every current unit goes into the new units the mapping names."""
+    def apply_reform(
+        self, day: date, mapping: pd.DataFrame, after: pd.DataFrame, province: str, annex: dict | None = None
+    ) -> None:
+        """Apply the reform: every current unit goes into the new units the mapping names.
+
+        ``annex`` maps a new code to the non-administrative parts it takes in that day.
+        """
+        annex = annex or {}
         rows = mapping[(mapping["level"] == "commune") & (mapping["province_code"] == province)]
         official = after.set_index("code")
         consumed: set[str] = set()
@@ -203,7 +216,7 @@ class CommuneHistory:
                 whole &= bool(r.whole)
                 consumed.add(r.old_code)
             name = official.loc[new_code, "name"] if new_code in official.index else group["new_name"].iloc[0]
-            parts = frozenset().union(*(p.parts for p in preds)) if whole and preds else None
+            parts = frozenset().union(*(p.parts for p in preds), annex.get(new_code, ())) if whole and preds else None
             succ = Version("commune", new_code, name, split_type(name)[0], province, province, day, parts)
             if parts is None:
                 succ.note = "part of a predecessor went elsewhere; its outline is not in the sources"

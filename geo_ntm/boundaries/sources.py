@@ -42,6 +42,7 @@ class Manifest:
     supplement_events: Path
     legal_acts: Path
     gap_width_m: float
+    non_admin_areas: Path | None = None
 
     @classmethod
     def load(cls, root: str | Path) -> Manifest:
@@ -65,6 +66,7 @@ class Manifest:
                 supplement_events=root / raw.get("supplement_events", "supplement_events.csv"),
                 legal_acts=root / raw.get("legal_acts", "legal_acts.csv"),
                 gap_width_m=float(raw.get("gap_width_m", 200)),
+                non_admin_areas=root / raw["non_admin_areas"] if raw.get("non_admin_areas") else None,
             )
         except (KeyError, ValueError, json.JSONDecodeError) as exc:
             raise SourceError(str(path), f"malformed manifest ({exc!s})") from None
@@ -318,3 +320,33 @@ def read_legal_acts(path: Path) -> pd.DataFrame:
             raise SourceError(str(path), f"{value!r} is not an ISO date", row=i, column="date")
     frame["date"] = frame["date"].map(date.fromisoformat)
     return frame
+
+
+def read_non_admin_areas(path: Path | None) -> pd.DataFrame:
+    """Which unit holds each non-administrative polygon of the base vintage, from which date.
+
+    One row per (piece, date, level): ``source_id`` names the polygon (its id field), ``level``
+    is ``district`` or ``commune`` and ``code`` the unit that holds it from ``date``. A piece
+    with no row stays in the district it is drawn in and in no commune. No file (the manifest
+    names none) means no rows.
+    """
+    cols = ["province_code", "source_id", "district_2013", "name_2013", "date", "level", "code"]
+    cols += ["legal_act", "source", "note"]
+    if path is None:
+        return pd.DataFrame(columns=cols)
+    frame = _read_csv(path, cols)
+    for i, value in enumerate(frame["date"], start=1):
+        if not _is_date(value):
+            raise SourceError(str(path), f"{value!r} is not an ISO date", row=i, column="date")
+    bad = ~frame["level"].isin(["district", "commune"])
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0]) + 1
+        raise SourceError(str(path), f"level {frame['level'].iloc[i - 1]!r} is not district or commune", row=i)
+    _check_code(path, frame, "code")
+    for i, value in enumerate(frame["source"], start=1):
+        if not value.strip():
+            raise SourceError(str(path), "every assignment must name its public source", row=i, column="source")
+    frame["date"] = frame["date"].map(date.fromisoformat)
+    for col in ["district_2013", "name_2013"]:
+        frame[col] = frame[col].map(nfc)
+    return frame.assign(row=range(1, len(frame) + 1))

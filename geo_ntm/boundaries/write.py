@@ -7,7 +7,8 @@ force):
 - ``unit_parts``: which base parts (2013 communes, cleaned) make each version;
 - ``parts``: the base parts themselves, with their 2013 name and source feature;
 - ``events`` and ``event_links``: reorganisations and the versions they ended and started;
-- ``non_admin``: areas of the base vintage that are not administrative units;
+- ``non_admin``: areas of the base vintage that are not administrative units, with the units
+  that held them (they are also parts, ``is_admin_unit`` false);
 - ``issues``: what the build could not resolve from the sources;
 - ``build_info``: region, dates, cleaning report and source hashes (JSON values).
 """
@@ -150,9 +151,7 @@ def write_gpkg(result: BuildResult, path: Path) -> None:
     )
     parts["area_km2"] = area_km2(parts.geometry.values).round(6)
     non_admin = gpd.GeoDataFrame(
-        [{k: v for k, v in r.items() if k != "geometry"} for r in result.non_admin],
-        geometry=[r["geometry"] for r in result.non_admin],
-        crs="EPSG:4326",
+        result.non_admin, geometry=[result.parts[r["part_id"]] for r in result.non_admin], crs="EPSG:4326"
     )
     issues = pd.DataFrame(
         [

@@ -77,9 +77,23 @@ def write_sources(root: Path) -> Path:
     return root
 
 
-def write_polygons(path: Path, broken: str | None = None) -> None:
+#: A non-administrative area east of Xã Bê and Xã Dê, in no commune (like Bắc Giang's Cấm Sơn).
+TRAINING_AREA = {"9900199": ("Khu huấn luyện Thử", (105.02, 21.00))}
+
+
+def add_training_area(root: Path, rows: list[str]) -> None:
+    """Add the training area to the polygons and ``rows`` to a ``non_admin_areas.csv``."""
+    write_polygons(root / "polygons.gpkg", extra=TRAINING_AREA)
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    manifest["non_admin_areas"] = "non_admin_areas.csv"
+    (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    header = "province_code,source_id,district_2013,name_2013,date,level,code,legal_act,source,note\n"
+    (root / "non_admin_areas.csv").write_text(header + "".join(r + "\n" for r in rows), encoding="utf-8")
+
+
+def write_polygons(path: Path, broken: str | None = None, extra: dict | None = None) -> None:
     geoms, rows = [], []
-    for sid, (name, (x, y)) in SQUARES.items():
+    for sid, (name, (x, y)) in {**SQUARES, **(extra or {})}.items():
         geom = shapely.box(x, y, x + 0.01, y + 0.01)
         if sid == broken:
             geom = shapely.Polygon([(x, y), (x + 0.01, y + 0.01), (x + 0.01, y), (x, y + 0.01)])  # bow-tie

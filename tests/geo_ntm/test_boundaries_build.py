@@ -9,9 +9,10 @@ import pytest
 
 from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.boundaries.build import build, build_to
+from geo_ntm.boundaries.check import run_checks
 from geo_ntm.errors import DateOutOfRangeError, InvalidParameterError, SourceError, UnknownUnitError
 
-from .synthetic import write_polygons, write_sources
+from .synthetic import add_training_area, write_polygons, write_sources
 
 
 @pytest.fixture()
@@ -148,3 +149,65 @@ def test_an_unresolvable_merge_is_recorded_not_guessed(sources, tmp_path):
     atlas = Atlas.load(path)
     event = atlas.events[atlas.events["predecessors"] == "90002@2010-05-01"].iloc[0]
     assert event["kind"] == "abolition" and "unresolved" in event["note"]
+
+
+ANNEXED = "98,9900199,Huyện Một,Khu huấn luyện Thử,2025-07-01,commune,90004,4/NQ-UBTVQH15,Nghị quyết 4 (test),"
+
+
+def test_land_in_no_commune_stays_in_its_district_until_a_commune_takes_it_in(sources, tmp_path):
+    add_training_area(sources, [ANNEXED])
+    path, _ = build_to("98", sources, tmp_path / "out")
+    atlas = Atlas.load(path)
+    square = atlas.units_on("2019-12-31").set_index("code")["area_km2"]
+    district = atlas.units_on("2019-12-31", "district")["area_km2"].iloc[0]
+    training = atlas.parts.set_index("name_2013").loc["Khu huấn luyện Thử"]
+    assert not training["is_admin_unit"] and training["area_km2"] == pytest.approx(square["90004"], rel=0.01)
+    assert district == pytest.approx(square.sum() + training["area_km2"], abs=1e-3)
+    new = atlas.unit("90004", on="2025-07-01")
+    assert new["area_km2"] == pytest.approx(square["90004"] + training["area_km2"], abs=1e-3)
+    event = atlas.events[atlas.events["successors"] == new["uid"]].iloc[0]
+    assert "Khu huấn luyện Thử" in event["note"] and "Nghị quyết 4 (test)" in event["note"]
+    checks = {c.name: c for c in run_checks(path, sources)}
+    assert checks["area is conserved through every event"].passed
+    assert checks["layers nest exactly on every date"].passed
+    assert checks["layers nest exactly on every date"].details["km2_in_no_commune"]["2020-01-01"] > 0
+    cw = atlas.crosswalk("2025-07-01", "2019-12-31")
+    assert cw.groupby("uid_a")["share_of_a"].sum().round(5).eq(1).all()
+    assert cw[cw["code_b"] == ""]["name_b"].tolist() == ["Khu huấn luyện Thử"]
+
+
+def test_land_in_no_commune_without_a_row_stays_out_of_every_commune(sources, tmp_path):
+    add_training_area(sources, [])
+    path, _ = build_to("98", sources, tmp_path / "out")
+    atlas = Atlas.load(path)
+    province = atlas.units_on("2025-07-01", "province")["area_km2"].iloc[0]
+    communes = atlas.units_on("2025-07-01")["area_km2"].sum()
+    training = atlas.parts.set_index("name_2013").loc["Khu huấn luyện Thử", "area_km2"]
+    assert province == pytest.approx(communes + training, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (ANNEXED.replace(",90004,", ",90009,"), r"row 1.*goes into commune 90009, absent on 2025-07-01"),
+        (ANNEXED.replace("9900199", "9900198"), r"row 1.*no non-administrative polygon with id 9900198"),
+        (ANNEXED.replace("Khu huấn luyện", "Trại"), r"row 1.*is 'Khu huấn luyện Thử' in 'Huyện Một', not 'Trại Thử'"),
+        (ANNEXED.replace(",Nghị quyết 4 (test),", ",,"), r"row 1, column 'source': every assignment must name"),
+    ],
+)
+def test_a_bad_assignment_names_file_and_row(sources, row, message):
+    add_training_area(sources, [row])
+    with pytest.raises(SourceError, match=message):
+        build("98", sources)
+
+
+def test_a_commune_can_take_in_the_land_before_the_reform(sources, tmp_path):
+    add_training_area(sources, [ANNEXED.replace("2025-07-01,commune,90004", "2015-01-01,commune,90004")])
+    path, _ = build_to("98", sources, tmp_path / "out")
+    atlas = Atlas.load(path)
+    before, after = atlas.unit("90004", on="2014-12-31"), atlas.unit("90004", on="2015-01-01")
+    assert after["valid_from"] == date(2015, 1, 1) and after["area_km2"] > 1.9 * before["area_km2"]
+    event = atlas.events[atlas.events["successors"] == after["uid"]].iloc[0]
+    assert event["kind"] == "partial_transfer" and event["legal_act"] == "4/NQ-UBTVQH15"
+    structural = [c for c in run_checks(path, sources) if not c.name.startswith("areas against")]
+    assert all(c.passed for c in structural)  # the made-up official areas do not count the land
