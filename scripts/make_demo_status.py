@@ -2,8 +2,11 @@
 
     .venv/bin/python scripts/make_demo_status.py     # rewrites geo_ntm/data/demo/*.csv
 
-Official (with a citation): the seven district-level recognitions, the 60% target for the
-villages of especially difficult communes, the figures of letter 687/UBND-NN (2024).
+Official (each citing the public page it was read on, see geo_ntm/data/public_record/): five
+district-level recognitions (Việt Yên, Lạng Giang, Tân Yên, Hiệp Hòa, Lục Nam), the end-2023
+commune counts, the 60% target for the villages of especially difficult communes, the figures of
+letter 687/UBND-NN (2024). Yên Dũng and TP Bắc Giang were recognised before 10/01/2022, but their
+decisions are not public: their dated records are illustrative, and say so.
 Illustrative (labelled so, row by row): each commune's decisions, assessments, difficulty
 flags and village counts. They are drawn at random (fixed seed) but kept consistent with the
 published totals and the rules: end of 2023, 154 of 182 communes NTM, 58 advanced, 12 model;
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import random
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from geo_ntm.boundaries.atlas import Atlas
@@ -29,7 +32,31 @@ SEED = 687
 ILL = "illustrative"
 ILL_NOTE = "Minh họa / illustrative: not an official record"
 SEED_LETTER = "Công văn 687/UBND-NN ngày 06/01/2024 của UBND tỉnh Bắc Giang"
-DOMAIN_FACTS = "Public reports of the Bắc Giang NTM programme, as summarised in the project's DOMAIN.md"
+# Public pages each official fact is read on (geo_ntm/data/public_record/ holds the excerpts).
+PLPLUS_2018 = (
+    "Pháp luật Plus (Báo Pháp luật Việt Nam), 08/11/2018, https://phapluatplus.baophapluat.vn/"
+    "huyen-viet-yen-tro-thanh-huyen-nong-thon-moi-dau-tien-cua-tinh-bac-giang-126532.html"
+)
+DANTRI_2019 = (
+    "Báo Dân trí, 27/12/2019, https://dantri.com.vn/xa-hoi/"
+    "pho-thu-tuong-ky-quyet-dinh-cong-nhan-them-mot-huyen-nong-thon-moi-tai-bac-giang-20191227123736670.htm"
+)
+BVRMT_2020 = (
+    "Tạp chí Bảo vệ rừng và Môi trường, https://baovemoitruong.org.vn/"
+    "tan-yen-bac-giang-dat-chuan-nong-thon-moi-nam-2020/"
+)
+TTTD_2022 = (
+    "Báo Tuổi trẻ Thủ đô, https://phapluat.tuoitrethudo.com.vn/"
+    "bac-giang-hiep-hoa-duoc-cong-nhan-huyen-dat-chuan-nong-thon-moi-63410.html"
+)
+VNEWS_2024 = (
+    "VNews (TTXVN), 29/01/2024, https://vnews.gov.vn/video/"
+    "huyen-mien-nui-dau-tien-cua-bac-giang-dat-chuan-nong-thon-moi-109449.htm"
+)
+XAYDUNG_2023 = (
+    "Báo Xây dựng via xaydungtoday.vn, https://xaydungtoday.vn/"
+    "bac-giang-them-4-xa-dat-chuan-nong-thon-moi-nang-cao-va-kieu-mau/"
+)
 
 # District-level recognitions (official facts). signed_precision "year": only the year is known.
 DISTRICTS = [
@@ -40,10 +67,12 @@ DISTRICTS = [
         "dat_chuan",
         2018,
         None,
-        date(2018, 12, 31),
-        "year",
+        date(2018, 11, 8),
+        "day",
         "official",
-        DOMAIN_FACTS + " (NTM 2018, first district of the province); decision number not in our sources",
+        "Phó Thủ tướng Vương Đình Huệ ký công nhận huyện Việt Yên đạt chuẩn NTM năm 2018, sáng 8/11/2018 ("
+        + PLPLUS_2018
+        + "); decision number not published there",
     ),
     (
         "217",
@@ -54,7 +83,7 @@ DISTRICTS = [
         date(2019, 12, 25),
         "day",
         "official",
-        "QĐ 1892/QĐ-TTg ngày 25/12/2019 (" + DOMAIN_FACTS + ")",
+        "QĐ 1892/QĐ-TTg ngày 25/12/2019 công nhận huyện Lạng Giang đạt chuẩn NTM năm 2019 (" + DANTRI_2019 + ")",
     ),
     (
         "216",
@@ -65,7 +94,7 @@ DISTRICTS = [
         date(2020, 12, 31),
         "year",
         "official",
-        "QĐ 904/QĐ-TTg, 2020 (" + DOMAIN_FACTS + "); signing date not in our sources",
+        "QĐ 904/QĐ-TTg công nhận huyện Tân Yên đạt chuẩn NTM năm 2020 (" + BVRMT_2020 + "); signing date not published",
     ),
     (
         "221",
@@ -75,19 +104,21 @@ DISTRICTS = [
         None,
         date(2020, 12, 31),
         "year",
-        "official",
-        DOMAIN_FACTS + " (NTM 2020); decision number not in our sources",
+        ILL,
+        "Official fact: Yên Dũng was recognised as an NTM district before 10/01/2022, the 4th of the province ("
+        + TTTD_2022
+        + "). Its decision number, date and year label were not found: the year 2020 is illustrative.",
     ),
     (
         "223",
         "Huyện Hiệp Hòa",
         "dat_chuan",
-        2021,
+        2020,
         "39/QĐ-TTg",
         date(2022, 1, 10),
         "day",
         "official",
-        "QĐ 39/QĐ-TTg ngày 10/01/2022, công nhận năm 2021 (" + DOMAIN_FACTS + ")",
+        "Ngày 10/1/2022, QĐ 39/QĐ-TTg công nhận huyện Hiệp Hòa đạt chuẩn NTM năm 2020 (" + TTTD_2022 + ")",
     ),
     (
         "213",
@@ -98,9 +129,9 @@ DISTRICTS = [
         date(2019, 12, 31),
         "year",
         ILL,
-        "Official fact: TP Bắc Giang completed the NTM mission by the end of 2023 ("
-        + DOMAIN_FACTS
-        + "). The year 2019 is illustrative: it is not in our sources.",
+        "Official fact: TP Bắc Giang had completed the NTM mission before 10/01/2022 ("
+        + TTTD_2022
+        + "). Its decision and year were not found: the year 2019 is illustrative.",
     ),
     (
         "218",
@@ -111,7 +142,11 @@ DISTRICTS = [
         date(2024, 1, 11),
         "day",
         "official",
-        "QĐ 37/QĐ-TTg ngày 11/01/2024, công nhận năm 2023 (" + DOMAIN_FACTS + "; " + SEED_LETTER + ")",
+        "QĐ 37/QĐ-TTg ngày 11/01/2024 công nhận huyện Lục Nam đạt chuẩn NTM năm 2023 ("
+        + VNEWS_2024
+        + "; "
+        + SEED_LETTER
+        + ")",
     ),
 ]
 NOT_YET = {"215": 5, "219": 15, "220": 8}  # communes not NTM at the end of 2023: 28
@@ -126,7 +161,11 @@ def main() -> None:
     xa = atlas.units_on("2023-12-31")
     xa = xa[(xa["province_code"] == "24") & (xa["type"] == "Xã")].sort_values("code")
     by_district = {d: list(g.itertuples()) for d, g in xa.groupby("parent_code")}
-    district_year = {d[0]: d[3] for d in DISTRICTS}
+    # The year by which a district's communes are all NTM: its label, except Hiệp Hòa, whose
+    # decision says "năm 2020" but whose last two communes were recognised on 06/11/2021
+    # "năm 2021" (hiephoanet.vn/hai-xa-chau-minh-mai-dinh-duoc-cong-nhan-dat-chuan-nong-thon-moi/).
+    district_year = {d[0]: d[3] for d in DISTRICTS} | {"223": 2021}
+    district_signed = {d[0]: d[5] for d in DISTRICTS}
     decisions, assessments = [], []
 
     # 1. NTM year of every commune existing at the end of 2023, and of every commune a district
@@ -148,11 +187,11 @@ def main() -> None:
                 low = max(2013, chain_start[c.code])
                 ntm_year[c.code] = 2023 if i < new else rng.randint(low, 2022)
     extra = []  # communes gone or turned urban by 2023 that a recognised district had
-    for code, _, _, year, _, signed, _, _, _ in DISTRICTS:
+    for code, _, _, _, _, signed, _, _, _ in DISTRICTS:
         then = atlas.units_on(signed)
         then = then[(then["parent_code"] == code) & (then["type"] == "Xã") & ~then["code"].isin(list(ntm_year))]
         for c in then.itertuples():
-            ntm_year[c.code] = rng.randint(max(2012, year - 5), year)
+            ntm_year[c.code] = rng.randint(max(2012, district_year[code] - 5), district_year[code])
             extra.append(c)
     advanced = _pick(
         rng,
@@ -191,7 +230,11 @@ def main() -> None:
             ("kieu_mau", model_year, ADV),
         ):
             if code in years:
-                decisions.append(_commune_decision(rng, code, names[code], districts[code], level, years[code], cset))
+                record = _commune_decision(rng, code, names[code], districts[code], level, years[code], cset)
+                recognised = district_signed.get(districts[code])
+                if level == "dat_chuan" and recognised and record["signed"] >= recognised.isoformat():
+                    record["signed"] = (recognised - timedelta(days=7)).isoformat()  # communes first
+                decisions.append(record)
 
     # 2. Assessments for communes not NTM (criteria met so far, 2024-12-31).
     for code in pending:
@@ -466,9 +509,9 @@ def _write_targets() -> None:
     ]
     figures = [
         ("24", 2023, "districts_achieved", 7, "official", SEED_LETTER),
-        ("24", 2023, "communes_ntm", 154, "official", DOMAIN_FACTS + " (154 of 182 communes)"),
-        ("24", 2023, "communes_nang_cao", 58, "official", DOMAIN_FACTS),
-        ("24", 2023, "communes_kieu_mau", 12, "official", DOMAIN_FACTS),
+        ("24", 2023, "communes_ntm", 154, "official", "154/182 xã đạt chuẩn NTM (" + XAYDUNG_2023 + ")"),
+        ("24", 2023, "communes_nang_cao", 58, "official", "58 xã đạt chuẩn NTM nâng cao (" + XAYDUNG_2023 + ")"),
+        ("24", 2023, "communes_kieu_mau", 12, "official", "12 xã đạt chuẩn NTM kiểu mẫu (" + XAYDUNG_2023 + ")"),
         ("24", 2023, "communes_ntm_new", 9, "official", SEED_LETTER),
         ("24", 2023, "communes_nang_cao_new", 15, "official", SEED_LETTER),
         ("24", 2023, "communes_kieu_mau_new", 11, "official", SEED_LETTER),

@@ -90,7 +90,18 @@ def test_every_record_says_where_it_comes_from(demo):
             assert d.source == "illustrative" and d.decision_no.startswith("MH-")
     assert {v.source for v in demo.village_counts()} == {"illustrative"}
     official = [d for d in demo.decisions() if d.source == "official"]
-    assert sorted(d.unit_code for d in official) == ["216", "217", "218", "221", "222", "223"]
+    # Yên Dũng (221): only "recognised before 10/01/2022" is public, so its dated record is illustrative.
+    assert sorted(d.unit_code for d in official) == ["216", "217", "218", "222", "223"]
+
+
+def test_official_records_cite_a_public_page_never_the_team_notes(demo):
+    official = [d for d in demo.decisions() if d.source == "official"]
+    official += [f for f in demo.reported_figures() if f.source == "official"]
+    assert len(official) == 13
+    for record in official:
+        assert "DOMAIN" not in record.citation and ("https://" in record.citation or "687/UBND-NN" in record.citation)
+    every = [*demo.decisions(), *demo.reported_figures(), *demo.plan_targets()]
+    assert not [r for r in every if "DOMAIN" in r.citation]
 
 
 def test_the_embedded_data_raises_no_flag(book, demo):
