@@ -99,6 +99,24 @@ FIELDS = {
     "constituents": ("Đơn vị cũ hợp thành", "Constituents"),
     "formed_on": ("Ngày hình thành", "Formed on"),
     "held_before": ("Mức đạt trước khi thành phường/thị trấn", "Level held before becoming a ward/town"),
+    "review_state": ("Rà soát sau sắp xếp: bước", "Review of the merged unit: state"),
+    "review_on": ("Rà soát: ngày", "Review: date of the step"),
+    "review_document": ("Rà soát: văn bản", "Review: document"),
+    "review_source": ("Rà soát: nguồn", "Review: data source label"),
+    "constituents_past": (
+        "Đơn vị cũ (đến 30/6/2025) đạt chuẩn NTM: tất cả / một phần / không",
+        "Constituents' past: all / some / none NTM",
+    ),
+    "known_by": ("Công nhận không muộn hơn ngày (trước đó: chưa rõ)", "Recognised on or before (unknown before)"),
+    "commune_group": ("Nhóm xã (2026-2030)", "Commune group (2026-2030)"),
+    "group_source": ("Nhóm xã: nguồn", "Commune group: data source label"),
+    "progress_set": ("Bộ tiêu chí của giai đoạn", "Criteria set of the period"),
+    "progress_met": ("Tiêu chí đạt (2026-2030)", "Criteria met (2026-2030)"),
+    "progress_not_met": ("Tiêu chí chưa đạt (2026-2030)", "Criteria not met (2026-2030)"),
+    "progress_unknown": ("Tiêu chí chưa đánh giá (2026-2030)", "Criteria not assessed (2026-2030)"),
+    "progress_total": ("Số tiêu chí (2026-2030)", "Number of criteria (2026-2030)"),
+    "progress_as_of": ("Đánh giá 2026-2030 ngày", "2026-2030 assessment as of"),
+    "progress_source": ("Đánh giá 2026-2030: nguồn", "2026-2030 assessment: data source label"),
     "source": ("Nguồn dữ liệu", "Data source label"),
     "citation": ("Trích dẫn", "Citation"),
     "dbkk": ("Xã ĐBKK", "Especially difficult commune"),
@@ -192,8 +210,9 @@ class Catalog:
         if band is None:
             book, records = self.service.book(), self.service.records()
             frame = status_frame(
-                book, records, self.service.assessments(), level=layer.level, day=when.day, year=when.year
-            )
+                book, records, self.service.assessments(), level=layer.level, day=when.day, year=when.year,
+                progress=self.service.progress(),
+            )  # fmt: skip
             if layer.dbkk_only:
                 frame = frame[frame["dbkk"]].reset_index(drop=True)
         else:

@@ -3,7 +3,8 @@
 Ordered statuses use ColorBrewer YlGnBu steps: light to dark as the level rises, so the order
 reads in greyscale print and for the common forms of colour blindness. "Awaiting review" is
 orange, apart from the sequence, and is also drawn with hatching (a second cue besides
-colour); "not applicable" (wards, towns) is neutral grey.
+colour); "not applicable" (wards, towns) is neutral grey. The 2026-2030 pilot "modern NTM
+commune" is purple, apart from the 2021-2025 sequence it does not belong to.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ COLORS = {
     "cho_ra_soat": "#f28e2b",
     "khong_ap_dung": "#d9d9d9",
     "khong_du_lieu": "#ffffff",
+    "hien_dai": "#6a51a3",
 }
 NO_DATA = "#ffffff"
 OUTLINE = "#4d4d4d"
@@ -35,9 +37,10 @@ PATTERNS = {
     "kieu_mau": "cross",
     "cho_ra_soat": "diag",
     "khong_ap_dung": "vlines",
+    "hien_dai": "cross",
 }
 #: Colour of the pattern marks over each fill (dark on light fills, light on dark ones).
-PATTERN_INK = {"kieu_mau": "#ffffff", "cho_ra_soat": "#7a3d00", "khong_ap_dung": "#8c8c8c"}
+PATTERN_INK = {"kieu_mau": "#ffffff", "cho_ra_soat": "#7a3d00", "khong_ap_dung": "#8c8c8c", "hien_dai": "#ffffff"}
 #: Legend order (hoan_thanh shares dat_chuan's colour and is listed with it where it occurs).
 LEGEND_ORDER = STATUSES
 

@@ -13,7 +13,8 @@ published totals and the rules: end of 2023, 154 of 182 communes NTM, 58 advance
 in 2023, 9 new NTM, 15 advanced, 11 model; a district's communes are NTM by its recognition
 year; the communes not yet NTM lie in Yên Thế, Lục Ngạn and Sơn Động; a commune in the
 especially difficult list is not NTM while listed; advanced follows NTM, model follows advanced.
-The old Bắc Ninh province has no records (its units show "no data").
+Old Bắc Ninh's public record and the present period (2026-2030: commune groups, assessments,
+reviews of merged communes) come from ``demo_present.py`` (see its docstring).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import csv
 import random
 from datetime import date, timedelta
 from pathlib import Path
+
+import demo_present
 
 from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.paths import DEFAULT_REGION
@@ -306,6 +309,22 @@ def main() -> None:
     _write("assessments.csv", assessments)
     _write_difficulty(rng, atlas, ntm_year, names)
     _write_targets()
+    _write_present(atlas, decisions)
+
+
+def _write_present(atlas, decisions) -> None:
+    old, assessments, reported = demo_present.old_bac_ninh(atlas)
+    _write("decisions_bac_ninh_old.csv", old)
+    _write("assessments_bac_ninh_old.csv", assessments)
+    _write("reported_figures_bac_ninh_old.csv", reported)
+    _write("plan_targets_present.csv", demo_present.targets())
+    read = {name: list(csv.DictReader((OUT / f"{name}.csv").open(encoding="utf-8"))) for name in
+            ("difficulty_entries", "difficulty_lists")}  # fmt: skip
+    now = demo_present.present(atlas, decisions + old, read["difficulty_entries"], read["difficulty_lists"])
+    _write("commune_groups.csv", now["groups"])
+    _write("assessments_present.csv", now["assessments"])
+    _write("decisions_present.csv", now["decisions"])
+    _write("reviews.csv", now["reviews"])
 
 
 def _pick(rng, years: dict, n: int, ok, prefer, xa) -> set:

@@ -6,6 +6,17 @@ unit that lost part of its land, but it does not pass to a unit formed by a merg
 5424/BNN-VPĐP): such a unit, with no decision of its own yet, is "awaiting review"
 (``cho_ra_soat``) and carries what its constituents held, never silently the best or worst.
 
+A merged unit's review is a workflow (:mod:`.review`): its dated steps (self-assessed,
+verified, recognised, not recognised) are laid over the same chains. A unit not recognised
+after review is "not yet" (``chua_dat``), no longer "awaiting review"; a recognised one holds
+the level of its own decision.
+
+What "no decision" means depends on what the records cover. A unit with no decision is
+"not yet" (``chua_dat``) only inside the district-level units whose records exist (their own
+or their communes'); elsewhere, and before the date of a decision known only as a bound
+(``signed_precision`` ``by`` or ``inferred``: recognised on or before that date), it is
+"no data" (``khong_du_lieu``). A province is covered when all of its territory is.
+
 Two ways to ask:
 
 - :meth:`StatusBook.on` (``mode="date"``): decisions signed on or before the date;
@@ -24,8 +35,8 @@ import pandas as pd
 
 from geo_ntm.boundaries.atlas import Atlas
 
-from .levels import LABELS, RANK
-from .model import Decision, Revocation
+from .levels import BOUNDS, LABELS, RANK
+from .model import Decision, ReviewStep, Revocation
 
 _CHAINS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 CONTINUING = {"rename", "reclassification", "district_change", "partial_transfer"}
@@ -43,6 +54,40 @@ class Status:
     constituents: list[dict] = field(default_factory=list)
     formed_on: date | None = None
     held_before: str | None = None
+    review: ReviewStep | None = None
+    #: For "no data" before a bound: the decision known only as "on or before" a later date.
+    bound: Decision | None = None
+
+    @property
+    def review_state(self) -> str | None:
+        """Where the review of a merged unit stands (None for a unit that needs none).
+
+        A unit holding a decision of its own after its merger is recognised, whether or not a
+        review step was recorded for it; otherwise its latest step, or "not_started".
+        """
+        if self.formed_on is None and self.review is None:
+            return None
+        if self.decision is not None and self.formed_on is not None and self.decision.signed >= self.formed_on:
+            return "recognised"
+        return self.review.state if self.review is not None else "not_started"
+
+    @property
+    def past(self) -> str | None:
+        """What the constituents held the day before the merger: "all_ntm", "some_ntm", "none_ntm",
+        "unknown" (none NTM but some without data); None when there are no constituents.
+
+        This is the constituents' past, never the unit's status: a second reading of the map.
+        """
+        if not self.constituents:
+            return None
+        counted = [c for c in self.constituents if c["status"] != "khong_ap_dung"]
+        ntm = sum(RANK.get(c["status"], -1) >= 1 for c in counted)
+        unknown = sum(c["status"] == "khong_du_lieu" for c in counted)
+        if counted and ntm == len(counted):
+            return "all_ntm"
+        if ntm:
+            return "some_ntm"
+        return "unknown" if unknown or not counted else "none_ntm"
 
     @property
     def source(self) -> str | None:
@@ -78,7 +123,13 @@ class Status:
 class StatusBook:
     """Decisions and revocations laid over a boundary history; built once per data version."""
 
-    def __init__(self, atlas: Atlas, decisions: list[Decision], revocations: list[Revocation]):
+    def __init__(
+        self,
+        atlas: Atlas,
+        decisions: list[Decision],
+        revocations: list[Revocation],
+        reviews: list[ReviewStep] = (),
+    ):
         self.atlas = atlas
         # What depends only on the boundaries is worked out once per atlas, not per data version.
         if atlas not in _CHAINS:
@@ -98,23 +149,47 @@ class StatusBook:
             else:
                 self.records.setdefault(self.root[uid], []).append(record)
         for items in self.records.values():
-            items.sort(key=lambda r: (r.signed, isinstance(r, Revocation)))
+            # Same day: decisions before revocations, and a level before the one it leads to.
+            items.sort(key=lambda r: (r.signed, isinstance(r, Revocation), RANK[r.level]))
+        self.reviews: dict[str, list[ReviewStep]] = {}
+        for step in reviews:
+            uid = self.version_at(step.unit_level, step.unit_code, step.reviewed_on)
+            if uid is None:
+                self.unplaced.append(step)
+            else:
+                self.reviews.setdefault(self.root[uid], []).append(step)
+        for steps in self.reviews.values():
+            steps.sort(key=lambda r: (r.reviewed_on, r.id or 0))
         self.covered = self._covered_parts()
 
     def _covered_parts(self) -> frozenset:
-        """Parts of the former provinces that have any record; elsewhere "no decision" means "no data"."""
-        u = self.atlas.units
+        """Parts of the district-level units (before the reform) whose records exist: their own or
+        their communes'. Elsewhere "no decision" means "no data", not "not yet".
+
+        A unit formed after the reform covers its own land once it has a record.
+        """
+        atlas, u = self.atlas, self.atlas.units
         olds = [
-            self.atlas.parts_of.get(uid, frozenset())
-            for uid in u[(u["level"] == "province") & (u["valid_from"] < self.atlas.reform_date)]["uid"]
+            atlas.parts_of.get(uid, frozenset())
+            for uid in u[(u["level"] == "district") & (u["valid_from"] < atlas.reform_date)]["uid"]
         ]
         covered: set = set()
         for root in self.records:
-            parts = self.atlas.parts_of.get(root, frozenset())
-            for province in olds:
-                if parts & province:
-                    covered |= province
+            parts = atlas.parts_of.get(root, frozenset())
+            if u.loc[root, "valid_from"] >= atlas.reform_date or u.loc[root, "level"] == "province":
+                covered |= parts if u.loc[root, "level"] != "province" else frozenset()
+                continue
+            for district in olds:
+                if parts & district:
+                    covered |= district
         return frozenset(covered)
+
+    def is_covered(self, uid: str) -> bool:
+        """Whether "no decision" means "not yet" for this unit version (see the module docstring)."""
+        parts = self.atlas.parts_of.get(uid, frozenset())
+        if self._unit[uid][0] == "province":
+            return bool(parts) and parts <= self.covered
+        return bool(parts & self.covered)
 
     def version_at(self, level: str, code: str, day: date) -> str | None:
         """Uid of the version of unit ``code`` in force on ``day``, or None."""
@@ -127,16 +202,20 @@ class StatusBook:
     def status_of(self, uid: str, day: date, year: int | None = None) -> Status:
         """Status of version ``uid`` on ``day`` (``year`` set: decisions labelled up to it)."""
         level, unit_type, _, _ = self._unit[uid]
-        held = self._held(self.root[uid], day, year)
+        root = self.root[uid]
+        held = self._held(root, day, year)
         if level == "commune" and unit_type in URBAN:
             return Status(uid, "khong_ap_dung", held_before=held[0] if held else None)
+        origin = self.origin.get(root)
+        formed = date.fromisoformat(origin["date"]) if origin is not None and origin["kind"] in NEW_UNIT else None
+        step = self._step(root, day)
         if held:
-            return Status(uid, held[0], held[1])
-        if not self.atlas.parts_of.get(uid, frozenset()) & self.covered:
+            return Status(uid, held[0], held[1], formed_on=formed, review=step)
+        if (bound := self._bound(root, day, year)) is not None:
+            return Status(uid, "khong_du_lieu", bound=bound)
+        if not self.is_covered(uid):
             return Status(uid, "khong_du_lieu")
-        origin = self.origin.get(self.root[uid])
-        if origin is not None and origin["kind"] in NEW_UNIT:
-            formed = date.fromisoformat(origin["date"])
+        if formed is not None:
             before = formed - timedelta(days=1)
             constituents = []
             for pred in [p for p in origin["predecessors"].split(";") if p]:
@@ -152,8 +231,28 @@ class StatusBook:
                         "source": s.source,
                     }
                 )
-            return Status(uid, "cho_ra_soat", constituents=constituents, formed_on=formed)
+            status = "chua_dat" if step is not None and step.state == "not_recognised" else "cho_ra_soat"
+            return Status(uid, status, constituents=constituents, formed_on=formed, review=step)
         return Status(uid, "chua_dat")
+
+    def _step(self, root: str, day: date) -> ReviewStep | None:
+        """The latest review step of a chain on or before ``day``."""
+        found = None
+        for step in self.reviews.get(root, ()):
+            if step.reviewed_on > day:
+                break
+            found = step
+        return found
+
+    def _bound(self, root: str, day: date, year: int | None) -> Decision | None:
+        """A later decision known only as "on or before" its date: the status before it is unknown."""
+        for r in self.records.get(root, ()):
+            if not isinstance(r, Decision) or r.signed_precision not in BOUNDS:
+                continue
+            later = r.year_label > year if year is not None else r.signed > day
+            if later:
+                return r
+        return None
 
     def _held(self, root: str, day: date, year: int | None) -> tuple[str, Decision] | None:
         held: dict[str, Decision] = {}
@@ -214,10 +313,22 @@ class StatusBook:
                     "review_vi": s.summary("vi"),
                     "review_en": s.summary("en"),
                     "held_before": s.held_before,
+                    "review_state": s.review_state,
+                    "review_on": s.review.reviewed_on.isoformat() if s.review else None,
+                    "review_document": _document(s.review),
+                    "review_source": s.review.source if s.review else None,
+                    "constituents_past": s.past,
+                    "known_by": s.bound.signed.isoformat() if s.bound else None,
                 }
             )
         out = pd.DataFrame(rows)
         return units[["uid", "code", "name", "type", "parent_code", "province_code"]].merge(out, on="uid")
+
+
+def _document(step: ReviewStep | None) -> str | None:
+    if step is None:
+        return None
+    return " ".join(x for x in (step.document_no, f"({step.document})" if step.document else None) if x) or None
 
 
 class _Chains:

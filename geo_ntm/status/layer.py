@@ -20,6 +20,7 @@ from .criteria import criteria_sets
 from .derive import StatusBook
 from .levels import RANK
 from .model import Assessment
+from .progress import ProgressBook
 from .summary import Records
 
 COLUMNS = [
@@ -49,6 +50,21 @@ COLUMNS = [
     "constituents",
     "formed_on",
     "held_before",
+    "review_state",
+    "review_on",
+    "review_document",
+    "review_source",
+    "constituents_past",
+    "known_by",
+    "commune_group",
+    "group_source",
+    "progress_set",
+    "progress_met",
+    "progress_not_met",
+    "progress_unknown",
+    "progress_total",
+    "progress_as_of",
+    "progress_source",
     "source",
     "citation",
     "dbkk",
@@ -64,6 +80,8 @@ COLUMNS = [
 
 INTEGERS = [
     "year_label",
+    "commune_group",
+    "progress_total",
     "criteria_total",
     "villages_total",
     "villages_ntm",
@@ -81,8 +99,13 @@ def status_frame(
     level: str = "commune",
     day: date | str | None = None,
     year: int | None = None,
+    progress: ProgressBook | None = None,
 ) -> gpd.GeoDataFrame:
-    """Units of ``level`` on ``day`` (or at the end of ``year``, by "năm" label) with their status."""
+    """Units of ``level`` on ``day`` (or at the end of ``year``, by "năm" label) with their status.
+
+    From 2026 the rows also carry each commune's group and its standing under the 2026-2030
+    criteria (met / not met / unknown per criterion, :mod:`.progress`).
+    """
     atlas = book.atlas
     if year is not None:
         day = date(year, 12, 31)
@@ -97,6 +120,7 @@ def status_frame(
     frame["parent_name"] = frame["parent_code"].map(parents)
     frame["rank"] = frame["status"].map(lambda s: RANK.get(s, -1))
     _criteria(frame, book, assessments, day)
+    _period(frame, progress or ProgressBook(book, records.commune_groups, assessments), day)
     _difficulty(frame, book, records, day)
     _sources(frame, book, records)
     for col in INTEGERS:
@@ -128,6 +152,31 @@ def _criteria(frame: pd.DataFrame, book: StatusBook, assessments: list[Assessmen
         total.append(len(sets[set_id].numbers) if set_id in sets else None)
     frame["criteria_met"], frame["criteria_total"] = met, total
     frame["criteria_source"], frame["criteria_set"] = source, cset
+
+
+def _period(frame: pd.DataFrame, progress: ProgressBook, day: date) -> None:
+    """Group and 2026-2030 standing of each commune (empty before the period or for other levels)."""
+    cset = progress.period_set(day)
+    cols = {c: [] for c in ("commune_group", "group_source", "progress_set", "progress_met", "progress_not_met",
+                            "progress_unknown", "progress_total", "progress_as_of", "progress_source")}  # fmt: skip
+    decisions = {d.id: d for items in progress.book.records.values() for d in items if getattr(d, "level", None)}
+    for r in frame.itertuples():
+        p = None
+        if cset is not None and r.uid in progress.book.root and progress.book._unit[r.uid][0] == "commune":
+            decision = decisions.get(r.decision_id) if isinstance(r.decision_id, (int, float)) else None
+            p = progress.of(r.uid, day, decision, cset)
+        known = p is not None and bool(p.verdicts)
+        cols["commune_group"].append(p.group if p else None)
+        cols["group_source"].append(p.group_source if p else None)
+        cols["progress_set"].append(p.set_id if p else None)
+        cols["progress_met"].append(p.numbers("met") if known else None)
+        cols["progress_not_met"].append(p.numbers("not_met") if known else None)
+        cols["progress_unknown"].append(p.numbers("unknown") if known else None)
+        cols["progress_total"].append(len(cset.numbers) if p else None)
+        cols["progress_as_of"].append(p.as_of.isoformat() if known else None)
+        cols["progress_source"].append(p.source if known else None)
+    for c, values in cols.items():
+        frame[c] = pd.Series(values, index=frame.index, dtype=object)
 
 
 def _difficulty(frame: pd.DataFrame, book: StatusBook, records: Records, day: date) -> None:
@@ -180,6 +229,7 @@ def _sources(frame: pd.DataFrame, book: StatusBook, records: Records) -> None:
             parts.add(lists.get(r.dbkk_list))
         if r.villages_as_of:
             parts.add(village_sources.get(r.code))
+        parts |= {v for v in (r.group_source, r.progress_source, r.review_source) if isinstance(v, str)}
         parts.discard(None)
         out.append("illustrative" if "illustrative" in parts else ("official" if parts else None))
     frame["source"] = out

@@ -10,6 +10,7 @@ dat_chuan       đạt chuẩn nông thôn mới                      NTM standa
 hoan_thanh      hoàn thành nhiệm vụ xây dựng NTM             completed the NTM mission
 nang_cao        nông thôn mới nâng cao                       advanced NTM
 kieu_mau        nông thôn mới kiểu mẫu                       model NTM
+hien_dai        xã nông thôn mới hiện đại (thí điểm)         modern NTM commune (pilot)
 cho_ra_soat     chờ rà soát (đơn vị hình thành sau sắp xếp)  awaiting review (merged unit)
 khong_ap_dung   không thuộc diện (phường, thị trấn)          not applicable (ward, town)
 khong_du_lieu   chưa có dữ liệu                              no data (no record for the area)
@@ -18,18 +19,37 @@ khong_du_lieu   chưa có dữ liệu                              no data (no r
 ``hoan_thanh`` is the first level for a town or city (thị xã, thành phố) and for a province;
 it ranks with ``dat_chuan``. Levels nest: ``nang_cao`` requires ``dat_chuan``; ``kieu_mau``
 requires ``nang_cao``.
+
+``hien_dai`` is the 2026-2030 pilot of Decision 51/2025/QĐ-TTg (Annex II, "xã NTM hiện đại"),
+a commune level above NTM in the new period. Its eligibility rules are not in our sources, so
+a decision granting it is recorded with a warning, never refused, when the commune holds no
+NTM decision; it is counted on its own, never as "advanced" or "model" (levels of 2021-2025).
+
+A decision's date can be known to the day, the month or the year, or only as a bound:
+``by`` (recognised on or before that date, e.g. the first report of it) and ``inferred``
+(deduced from another official fact, e.g. a district recognised with all its communes NTM,
+and so no later than that fact's date). Before a bound the status is unknown, not "not yet".
 """
 
 from __future__ import annotations
 
-RANK = {"chua_dat": 0, "dat_chuan": 1, "hoan_thanh": 1, "nang_cao": 2, "kieu_mau": 3}
-ACHIEVED = ("dat_chuan", "hoan_thanh", "nang_cao", "kieu_mau")
+RANK = {"chua_dat": 0, "dat_chuan": 1, "hoan_thanh": 1, "nang_cao": 2, "kieu_mau": 3, "hien_dai": 2}
+ACHIEVED = ("dat_chuan", "hoan_thanh", "nang_cao", "kieu_mau", "hien_dai")
+#: The 2021-2025 levels above NTM, counted as "advanced" (a model commune is also advanced).
+ADVANCED = ("nang_cao", "kieu_mau")
+#: Levels a decision can hold (the store's check).
+LEVELS = ("dat_chuan", "hoan_thanh", "nang_cao", "kieu_mau", "hien_dai")
+#: How precisely a decision's signing date is known (see the module docstring).
+PRECISIONS = ("day", "month", "year", "by", "inferred")
+#: Precisions that only bound the date: before it the status is unknown.
+BOUNDS = ("by", "inferred")
 STATUSES = (
     "chua_dat",
     "dat_chuan",
     "hoan_thanh",
     "nang_cao",
     "kieu_mau",
+    "hien_dai",
     "cho_ra_soat",
     "khong_ap_dung",
     "khong_du_lieu",
@@ -37,7 +57,7 @@ STATUSES = (
 
 #: Levels a decision can grant, per unit level.
 GRANTABLE = {
-    "commune": ("dat_chuan", "nang_cao", "kieu_mau"),
+    "commune": ("dat_chuan", "nang_cao", "kieu_mau", "hien_dai"),
     "village": ("dat_chuan", "kieu_mau"),
     "district": ("dat_chuan", "hoan_thanh", "nang_cao", "kieu_mau"),
     "province": ("hoan_thanh",),
@@ -53,6 +73,7 @@ LABELS = {
         "cho_ra_soat": "Chờ rà soát (sau sắp xếp)",
         "khong_ap_dung": "Không thuộc diện (phường, thị trấn)",
         "khong_du_lieu": "Chưa có dữ liệu",
+        "hien_dai": "Xã NTM hiện đại (thí điểm)",
     },
     "en": {
         "chua_dat": "Not yet NTM",
@@ -63,6 +84,23 @@ LABELS = {
         "cho_ra_soat": "Awaiting review (merged unit)",
         "khong_ap_dung": "Not applicable (ward, town)",
         "khong_du_lieu": "No data",
+        "hien_dai": "Modern NTM commune (pilot)",
+    },
+}
+PRECISION_LABELS = {
+    "vi": {
+        "day": "",
+        "month": "chỉ biết tháng",
+        "year": "chỉ biết năm",
+        "by": "công nhận không muộn hơn ngày này",
+        "inferred": "suy ra, không muộn hơn ngày này",
+    },
+    "en": {
+        "day": "",
+        "month": "month only",
+        "year": "year only",
+        "by": "recognised on or before this date",
+        "inferred": "inferred, on or before this date",
     },
 }
 

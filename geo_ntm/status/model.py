@@ -19,9 +19,12 @@ class Decision:
     """A recognition: a unit reached a level by a decision.
 
     ``unit_code`` is the GSO code (for a village: ``"<commune code>:<village name>"``);
-    ``signed`` is the signing date (``signed_precision="year"`` when only the year is known,
-    then ``signed`` is 31 December of it); ``year_label`` is the "năm" the decision recognises,
-    which can differ from the signing year.
+    ``signed`` is the signing date; ``signed_precision`` says how well it is known
+    (:data:`~geo_ntm.status.levels.PRECISIONS`): ``"day"``; ``"month"`` or ``"year"`` (then
+    ``signed`` is the last day of that month or year); ``"by"`` (recognised on or before
+    ``signed``, e.g. the date of the first report) or ``"inferred"`` (deduced from another
+    official fact dated ``signed``, which ``citation`` names). ``year_label`` is the "năm" the
+    decision recognises, which can differ from the signing year.
     """
 
     unit_level: str
@@ -76,7 +79,12 @@ class Revocation:
 
 @dataclass(frozen=True)
 class Assessment:
-    """Criteria a unit met on a date, short of a recognition (self-assessment, district review)."""
+    """Criteria a unit met on a date, short of a recognition (self-assessment, district review).
+
+    ``criteria_not_met`` None keeps the 2021-2025 reading (every criterion not listed as met is
+    not met); given, the criteria in neither list are "not assessed". ``commune_group`` is the
+    group (nhóm 1/2/3 of the 2026-2030 set) whose thresholds the assessment applied.
+    """
 
     unit_level: str
     unit_code: str
@@ -88,6 +96,74 @@ class Assessment:
     citation: str | None = None
     supersedes: int | None = None
     id: int | None = None
+    criteria_not_met: tuple[int, ...] | None = None
+    commune_group: int | None = None
+
+    def verdict(self, number: int) -> str:
+        """ "met", "not_met" or "unknown" for one criterion."""
+        if number in self.criteria_met:
+            return "met"
+        if self.criteria_not_met is None or number in self.criteria_not_met:
+            return "not_met"
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class CommuneGroup:
+    """The group (nhóm 1, 2 or 3) a commune belongs to under a criteria set, from a date.
+
+    The group sets the thresholds a commune is assessed against (Decision 51/2025/QĐ-TTg).
+    ``basis`` says how it was assigned: the act of the competent authority, or, for a group
+    derived by a rule (no official list was found for Bắc Ninh), the rule itself.
+    """
+
+    unit_code: str
+    unit_name: str
+    commune_group: int
+    valid_from: date
+    source: str
+    criteria_set: str = "xa-ntm-2026-2030"
+    basis: str | None = None
+    citation: str | None = None
+    supersedes: int | None = None
+    id: int | None = None
+    recorded_at: str | None = None
+    recorded_by: str | None = None
+
+
+#: Steps of the review of a unit formed by a merger (Guidance 5424/BNN-VPĐP: the new unit
+#: self-assesses, the level above verifies, the province recognises it, or does not).
+REVIEW_STATES = ("not_started", "self_assessed", "verified", "recognised", "not_recognised")
+#: States a review step can record ("not started" is the absence of any).
+REVIEW_STEPS = REVIEW_STATES[1:]
+
+
+@dataclass(frozen=True)
+class ReviewStep:
+    """One dated step of the review (rà soát, thừa nhận) of a unit formed by a merger.
+
+    ``document_no`` and ``document`` name the paper the step rests on (a self-assessment
+    report, a verification record, a decision). A ``recognised`` step names the decision that
+    gives the unit its level (``decision_id``); ``not_recognised`` ends the review without one.
+    """
+
+    unit_code: str
+    unit_name: str
+    state: str
+    reviewed_on: date
+    source: str
+    unit_level: str = "commune"
+    document_no: str | None = None
+    document: str | None = None
+    authority: str | None = None
+    criteria_set: str | None = None
+    decision_id: int | None = None
+    citation: str | None = None
+    note: str | None = None
+    supersedes: int | None = None
+    id: int | None = None
+    recorded_at: str | None = None
+    recorded_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -176,4 +252,7 @@ METRICS = {
     "districts_achieved": ("Số đơn vị cấp huyện đạt chuẩn/hoàn thành nhiệm vụ", "District-level units achieved"),
     "districts_nang_cao": ("Số huyện đạt chuẩn NTM nâng cao", "Districts at advanced NTM"),
     "villages_kieu_mau_new": ("Số thôn NTM kiểu mẫu công nhận trong năm", "Model villages recognised in the year"),
+    "communes_ntm_share": ("Tỷ lệ xã đạt chuẩn NTM", "Share of communes at NTM standard"),
+    "communes_nang_cao_share": ("Tỷ lệ xã đạt chuẩn NTM nâng cao", "Share of communes at advanced NTM"),
+    "communes_kieu_mau_share": ("Tỷ lệ xã đạt chuẩn NTM kiểu mẫu", "Share of communes at model NTM"),
 }

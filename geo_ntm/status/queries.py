@@ -11,7 +11,10 @@ import sqlite3
 from dataclasses import fields
 from datetime import date
 
-from .model import Decision, Revocation
+from .model import CommuneGroup, Decision, ReviewStep, Revocation
+
+#: Record classes by table, for the reads of one record.
+CLASSES = {"decisions": Decision, "revocations": Revocation, "reviews": ReviewStep, "commune_groups": CommuneGroup}
 
 
 def unit_records(query, unit_level: str, codes) -> list:
@@ -28,8 +31,20 @@ def unit_records(query, unit_level: str, codes) -> list:
     return out
 
 
+def unit_reviews(query, unit_level: str, codes) -> list[ReviewStep]:
+    """Current review steps of the units with these codes."""
+    codes = list(codes)
+    if not codes:
+        return []
+    sql = (
+        f"SELECT * FROM reviews WHERE unit_level = ? AND unit_code IN ({', '.join('?' * len(codes))}) "
+        "AND id NOT IN (SELECT supersedes FROM reviews WHERE supersedes IS NOT NULL) ORDER BY id"
+    )
+    return [record_of(ReviewStep, r) for r in query(sql, (unit_level, *codes))]
+
+
 def one(query, table: str, record_id: int):
-    cls = {"decisions": Decision, "revocations": Revocation}[table]
+    cls = CLASSES[table]
     found = query(f"SELECT * FROM {table} WHERE id = ?", (record_id,))
     return record_of(cls, found[0]) if found else None
 
@@ -39,17 +54,17 @@ def corrected_by(query, table: str, record_id: int) -> int | None:
     return found[0][0] if found else None
 
 
-def revision(query, unit_level: str, unit_code: str) -> int:
+def revision(query, unit_level: str, unit_code: str, tables=("decisions", "revocations")) -> int:
     total = 0
-    for table in ("decisions", "revocations"):
+    for table in tables:
         mine = f"SELECT id FROM {table} WHERE unit_level = ? AND unit_code = ?"
         sql = f"SELECT COUNT(*) FROM {table} WHERE (unit_level = ? AND unit_code = ?) OR supersedes IN ({mine})"
         total += query(sql, (unit_level, unit_code, unit_level, unit_code))[0][0]
     return total
 
 
-_DATES = {"signed", "as_of", "valid_from", "valid_to", "deadline"}
-_TUPLES = {"criteria_met", "scope"}
+_DATES = {"signed", "as_of", "valid_from", "valid_to", "deadline", "reviewed_on"}
+_TUPLES = {"criteria_met", "criteria_not_met", "scope"}
 
 
 def plain(cls, row: sqlite3.Row) -> dict:

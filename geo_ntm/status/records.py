@@ -12,11 +12,13 @@ from pathlib import Path
 
 from .model import (
     Assessment,
+    CommuneGroup,
     Decision,
     DifficultyEntry,
     DifficultyList,
     PlanTarget,
     ReportedFigure,
+    ReviewStep,
     VillageCount,
 )
 
@@ -68,6 +70,39 @@ def assessment(row: dict) -> Assessment:
         _ints(row["criteria_met"]) or (),
         row["source"],
         _none(row.get("citation")),
+        criteria_not_met=_ints(row.get("criteria_not_met")),
+        commune_group=int(row["commune_group"]) if row.get("commune_group") else None,
+    )
+
+
+def commune_group(row: dict) -> CommuneGroup:
+    return CommuneGroup(
+        row["unit_code"],
+        row["unit_name"],
+        int(row["commune_group"]),
+        date.fromisoformat(row["valid_from"]),
+        row["source"],
+        criteria_set=row.get("criteria_set") or "xa-ntm-2026-2030",
+        basis=_none(row.get("basis")),
+        citation=_none(row.get("citation")),
+    )
+
+
+def review_step(row: dict) -> ReviewStep:
+    """A review step; a ``recognised`` row names its decision by ``decision_no`` (resolved on loading)."""
+    return ReviewStep(
+        row["unit_code"],
+        row["unit_name"],
+        row["state"],
+        date.fromisoformat(row["reviewed_on"]),
+        row["source"],
+        unit_level=row.get("unit_level") or "commune",
+        document_no=_none(row.get("document_no")),
+        document=_none(row.get("document")),
+        authority=_none(row.get("authority")),
+        criteria_set=_none(row.get("criteria_set")),
+        citation=_none(row.get("citation")),
+        note=_none(row.get("note")),
     )
 
 

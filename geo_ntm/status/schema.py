@@ -211,6 +211,114 @@ ALTER TABLE uploads ADD COLUMN claim_request_id TEXT;
 ALTER TABLE uploads ADD COLUMN owner_token_id INTEGER;
 CREATE INDEX uploads_created ON uploads (created_at, id)
 """,
+    # 4: the 2026-2030 period. Decisions and revocations take the pilot level ``hien_dai`` and
+    # dates known only to the month or as a bound (``by``, ``inferred``): SQLite cannot change a
+    # CHECK, so both tables are rebuilt with the same columns (foreign keys deferred to COMMIT;
+    # nothing else references them). Assessments say what was not met (the rest is "not
+    # assessed") and against which commune group; commune groups and the review steps of
+    # merged units are records of their own, corrected like the others (``supersedes``).
+    """
+PRAGMA defer_foreign_keys = ON;
+CREATE TABLE decisions_v4 (
+    id INTEGER PRIMARY KEY,
+    unit_level TEXT NOT NULL CHECK (unit_level IN ('commune', 'district', 'village', 'province')),
+    unit_code TEXT NOT NULL,
+    unit_name TEXT NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('dat_chuan', 'hoan_thanh', 'nang_cao', 'kieu_mau', 'hien_dai')),
+    field TEXT,
+    decision_no TEXT,
+    signed TEXT NOT NULL,
+    signed_precision TEXT NOT NULL DEFAULT 'day'
+        CHECK (signed_precision IN ('day', 'month', 'year', 'by', 'inferred')),
+    year_label INTEGER NOT NULL,
+    authority TEXT,
+    criteria_set TEXT,
+    criteria_met TEXT,
+    source TEXT NOT NULL CHECK (source IN ('official', 'illustrative')),
+    citation TEXT,
+    note TEXT,
+    supersedes INTEGER REFERENCES decisions_v4 (id),
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    request_id TEXT
+);
+INSERT INTO decisions_v4 (id, unit_level, unit_code, unit_name, level, field, decision_no, signed, signed_precision,
+    year_label, authority, criteria_set, criteria_met, source, citation, note, supersedes, recorded_at, recorded_by,
+    request_id)
+SELECT id, unit_level, unit_code, unit_name, level, field, decision_no, signed, signed_precision, year_label,
+    authority, criteria_set, criteria_met, source, citation, note, supersedes, recorded_at, recorded_by, request_id
+FROM decisions;
+DROP TABLE decisions;
+ALTER TABLE decisions_v4 RENAME TO decisions;
+CREATE UNIQUE INDEX decisions_corrected_once ON decisions (supersedes) WHERE supersedes IS NOT NULL;
+CREATE INDEX decisions_unit ON decisions (unit_level, unit_code);
+CREATE TABLE revocations_v4 (
+    id INTEGER PRIMARY KEY,
+    unit_level TEXT NOT NULL CHECK (unit_level IN ('commune', 'district', 'village', 'province')),
+    unit_code TEXT NOT NULL,
+    unit_name TEXT NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('dat_chuan', 'hoan_thanh', 'nang_cao', 'kieu_mau', 'hien_dai')),
+    decision_no TEXT,
+    signed TEXT NOT NULL,
+    authority TEXT,
+    reason TEXT,
+    source TEXT NOT NULL CHECK (source IN ('official', 'illustrative')),
+    citation TEXT,
+    supersedes INTEGER REFERENCES revocations_v4 (id),
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    request_id TEXT
+);
+INSERT INTO revocations_v4 (id, unit_level, unit_code, unit_name, level, decision_no, signed, authority, reason, source,
+    citation, supersedes, recorded_at, recorded_by, request_id)
+SELECT id, unit_level, unit_code, unit_name, level, decision_no, signed, authority, reason, source, citation,
+    supersedes, recorded_at, recorded_by, request_id
+FROM revocations;
+DROP TABLE revocations;
+ALTER TABLE revocations_v4 RENAME TO revocations;
+CREATE UNIQUE INDEX revocations_corrected_once ON revocations (supersedes) WHERE supersedes IS NOT NULL;
+ALTER TABLE assessments ADD COLUMN criteria_not_met TEXT;
+ALTER TABLE assessments ADD COLUMN commune_group INTEGER CHECK (commune_group IS NULL OR commune_group IN (1, 2, 3));
+CREATE TABLE commune_groups (
+    id INTEGER PRIMARY KEY,
+    unit_code TEXT NOT NULL,
+    unit_name TEXT NOT NULL,
+    commune_group INTEGER NOT NULL CHECK (commune_group IN (1, 2, 3)),
+    valid_from TEXT NOT NULL,
+    criteria_set TEXT NOT NULL,
+    basis TEXT,
+    source TEXT NOT NULL CHECK (source IN ('official', 'illustrative')),
+    citation TEXT,
+    supersedes INTEGER REFERENCES commune_groups (id),
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    request_id TEXT
+);
+CREATE UNIQUE INDEX commune_groups_corrected_once ON commune_groups (supersedes) WHERE supersedes IS NOT NULL;
+CREATE INDEX commune_groups_unit ON commune_groups (unit_code);
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    unit_level TEXT NOT NULL DEFAULT 'commune' CHECK (unit_level IN ('commune', 'province')),
+    unit_code TEXT NOT NULL,
+    unit_name TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('self_assessed', 'verified', 'recognised', 'not_recognised')),
+    reviewed_on TEXT NOT NULL,
+    document_no TEXT,
+    document TEXT,
+    authority TEXT,
+    criteria_set TEXT,
+    decision_id INTEGER REFERENCES decisions (id),
+    source TEXT NOT NULL CHECK (source IN ('official', 'illustrative')),
+    citation TEXT,
+    note TEXT,
+    supersedes INTEGER REFERENCES reviews (id),
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    request_id TEXT
+);
+CREATE UNIQUE INDEX reviews_corrected_once ON reviews (supersedes) WHERE supersedes IS NOT NULL;
+CREATE INDEX reviews_unit ON reviews (unit_level, unit_code)
+""",
 ]
 #: Migrations whose number is here also run Python (in the same transaction) after their SQL.
 SEAL = 3

@@ -16,6 +16,7 @@ from geo_ntm.boundaries.atlas import Atlas
 
 from .derive import StatusBook
 from .flags import consistency_flags
+from .progress import ProgressBook
 from .store import StatusStore
 from .summary import Records
 
@@ -50,7 +51,10 @@ class StatusService:
             return value
 
     def book(self) -> StatusBook:
-        return self._cached("book", lambda: StatusBook(self.atlas, self.store.decisions(), self.store.revocations()))
+        return self._cached(
+            "book",
+            lambda: StatusBook(self.atlas, self.store.decisions(), self.store.revocations(), self.store.reviews()),
+        )
 
     def records(self) -> Records:
         return self._cached(
@@ -60,6 +64,7 @@ class StatusService:
                 self.store.village_counts(),
                 self.store.plan_targets(),
                 self.store.reported_figures(),
+                self.store.commune_groups(),
             ),
         )
 
@@ -68,3 +73,9 @@ class StatusService:
 
     def assessments(self) -> list:
         return self._cached("assessments", self.store.assessments)
+
+    def progress(self) -> ProgressBook:
+        """Commune groups and assessments over the status chains (the 2026-2030 standing)."""
+        return self._cached(
+            "progress", lambda: ProgressBook(self.book(), self.records().commune_groups, self.assessments())
+        )

@@ -24,15 +24,17 @@ from pathlib import Path
 from .chain import ChainReport, Head, verify
 from .model import (
     Assessment,
+    CommuneGroup,
     Decision,
     DifficultyEntry,
     DifficultyList,
     PlanTarget,
     ReportedFigure,
+    ReviewStep,
     Revocation,
     VillageCount,
 )
-from .queries import corrected_by, one, plain, record_of, revision, unit_records
+from .queries import corrected_by, one, plain, record_of, revision, unit_records, unit_reviews
 from .schema import MIGRATIONS, SEAL
 from .store_errors import rollback, translated, unavailable
 from .writer import CHAIN_ROWS, Writer, seal_existing
@@ -61,6 +63,12 @@ class StatusStore(ABC):
 
     @abstractmethod
     def difficulty_lists(self) -> list[DifficultyList]: ...
+
+    @abstractmethod
+    def commune_groups(self, *, current: bool = True) -> list[CommuneGroup]: ...
+
+    @abstractmethod
+    def reviews(self, *, current: bool = True) -> list[ReviewStep]: ...
 
     @abstractmethod
     def village_counts(self, *, current: bool = True) -> list[VillageCount]: ...
@@ -190,6 +198,12 @@ class SqliteStore(StatusStore):
     def assessments(self, *, current: bool = True) -> list[Assessment]:
         return [record_of(Assessment, r) for r in self._current("assessments", current)]
 
+    def commune_groups(self, *, current: bool = True) -> list[CommuneGroup]:
+        return [record_of(CommuneGroup, r) for r in self._current("commune_groups", current)]
+
+    def reviews(self, *, current: bool = True) -> list[ReviewStep]:
+        return [record_of(ReviewStep, r) for r in self._current("reviews", current)]
+
     def difficulty_lists(self) -> list[DifficultyList]:
         entries: dict[str, list] = {}
         for r in self._rows("SELECT * FROM difficulty_entries ORDER BY rowid"):
@@ -237,8 +251,8 @@ class SqliteStore(StatusStore):
         """Run a read query on a fresh connection (for tables added beside the records: tokens, audit)."""
         return self._rows(sql, args)
 
-    def record(self, table: str, record_id: int) -> Decision | Revocation | None:
-        """One decision or revocation by id, current or superseded."""
+    def record(self, table: str, record_id: int):
+        """One decision, revocation, review step or commune group by id, current or superseded."""
         return one(self._rows, table, record_id)
 
     def corrected_by(self, table: str, record_id: int) -> int | None:
@@ -252,6 +266,10 @@ class SqliteStore(StatusStore):
     def unit_records(self, unit_level: str, codes) -> list[Decision | Revocation]:
         """Current decisions and revocations of the units with these codes at this level."""
         return unit_records(self._rows, unit_level, codes)
+
+    def unit_reviews(self, unit_level: str, codes) -> list[ReviewStep]:
+        """Current review steps of the units with these codes."""
+        return unit_reviews(self._rows, unit_level, codes)
 
 
 def _statements(script: str) -> list[str]:

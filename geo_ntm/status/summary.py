@@ -15,7 +15,7 @@ import pandas as pd
 
 from .derive import StatusBook
 from .levels import RANK
-from .model import METRICS, Decision, DifficultyList, PlanTarget, ReportedFigure, VillageCount
+from .model import METRICS, CommuneGroup, Decision, DifficultyList, PlanTarget, ReportedFigure, VillageCount
 
 
 @dataclass
@@ -26,10 +26,25 @@ class Records:
     village_counts: list[VillageCount] = field(default_factory=list)
     plan_targets: list[PlanTarget] = field(default_factory=list)
     reported: list[ReportedFigure] = field(default_factory=list)
+    commune_groups: list[CommuneGroup] = field(default_factory=list)
 
 
 def _rank(statuses: pd.Series) -> pd.Series:
     return statuses.map(lambda s: RANK.get(s, -1))
+
+
+#: Statuses counted by each commune figure (cumulative: a model commune is also advanced and NTM;
+#: the 2026-2030 pilot "modern NTM commune" is NTM, and counted apart from 2021-2025's levels).
+COUNTED = {
+    "communes_ntm": ("dat_chuan", "hoan_thanh", "nang_cao", "kieu_mau", "hien_dai"),
+    "communes_nang_cao": ("nang_cao", "kieu_mau"),
+    "communes_kieu_mau": ("kieu_mau",),
+    "communes_hien_dai": ("hien_dai",),
+}
+
+
+def _count(statuses: pd.Series, figure: str) -> int:
+    return int(statuses.isin(COUNTED[figure]).sum())
 
 
 def summary(
@@ -53,8 +68,9 @@ def summary(
     figures = {
         "communes_total": int(len(xa)),
         "communes_ntm": int((r >= 1).sum()),
-        "communes_nang_cao": int((r >= 2).sum()),
-        "communes_kieu_mau": int((r >= 3).sum()),
+        "communes_nang_cao": _count(xa["status"], "communes_nang_cao"),
+        "communes_kieu_mau": _count(xa["status"], "communes_kieu_mau"),
+        "communes_hien_dai": _count(xa["status"], "communes_hien_dai"),
         "communes_not_yet": int((xa["status"] == "chua_dat").sum()),
         "communes_awaiting_review": int((xa["status"] == "cho_ra_soat").sum()),
         "communes_no_data": int((xa["status"] == "khong_du_lieu").sum()),
@@ -121,8 +137,8 @@ def _by_district(communes: pd.DataFrame, districts: pd.DataFrame) -> list[dict]:
                 "source": _clean(d.source),
                 "communes": int(len(xa)),
                 "ntm": int((r >= 1).sum()),
-                "nang_cao": int((r >= 2).sum()),
-                "kieu_mau": int((r >= 3).sum()),
+                "nang_cao": _count(xa["status"], "communes_nang_cao"),
+                "kieu_mau": _count(xa["status"], "communes_kieu_mau"),
                 "not_yet": int((xa["status"] == "chua_dat").sum()),
                 "awaiting_review": int((xa["status"] == "cho_ra_soat").sum()),
             }
@@ -194,10 +210,19 @@ def _progress(t: PlanTarget, book, records, as_of, communes, districts) -> dict:
             # no village counts: the gap is unknown, not zero
             "gap_villages": max(0, needed - info["ntm"]) if current is not None else None,
         }
-    elif t.metric.startswith("communes_"):
+    elif t.metric.endswith("_share") and t.metric.removesuffix("_share") in COUNTED:
         xa = communes[communes["type"] == "Xã"]
-        need = {"communes_ntm": 1, "communes_nang_cao": 2, "communes_kieu_mau": 3}[t.metric]
-        current, extra = int((_rank(xa["status"]) >= need).sum()), {}
+        reached = _count(xa["status"], t.metric.removesuffix("_share"))
+        current = round(reached / len(xa), 4) if len(xa) else None
+        extra = {
+            "communes": int(len(xa)),
+            "reached": reached,
+            "awaiting_review": int((xa["status"] == "cho_ra_soat").sum()),
+            "no_data": int((xa["status"] == "khong_du_lieu").sum()),
+        }
+    elif t.metric in COUNTED:
+        xa = communes[communes["type"] == "Xã"]
+        current, extra = _count(xa["status"], t.metric), {}
     elif t.metric.startswith("districts_"):
         d = districts[districts["code"].isin(t.scope)] if t.scope else districts
         current, extra = int((_rank(d["status"]) >= (2 if t.metric == "districts_nang_cao" else 1)).sum()), {}

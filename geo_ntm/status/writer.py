@@ -10,8 +10,18 @@ from datetime import UTC, date, datetime
 from geo_ntm.errors import ConflictError, InvalidParameterError
 
 from .chain import CONTEXT, Head, context_of, entry_hash
-from .model import Assessment, Decision, DifficultyList, PlanTarget, ReportedFigure, Revocation, VillageCount
-from .queries import corrected_by, one, revision, unit_records
+from .model import (
+    Assessment,
+    CommuneGroup,
+    Decision,
+    DifficultyList,
+    PlanTarget,
+    ReportedFigure,
+    ReviewStep,
+    Revocation,
+    VillageCount,
+)
+from .queries import corrected_by, one, revision, unit_records, unit_reviews
 
 
 def _now() -> str:
@@ -26,6 +36,8 @@ def _value(v):
     return v
 
 
+#: Tables whose rows say when, by whom and in which request they were recorded.
+RECORDED = ("decisions", "revocations", "village_counts", "assessments", "commune_groups", "reviews")
 #: ``changes`` rows joined with their request, oldest first: what the hash chain covers.
 CHAIN_ROWS = (
     "SELECT c.id, c.at, c.actor, c.request_id, c.action, c.tbl, c.record_id, c.detail, c.hash, "
@@ -47,7 +59,7 @@ class Writer:
 
     def _insert(self, table: str, record, skip: tuple[str, ...] = ("id",)) -> int:
         row = {f.name: _value(getattr(record, f.name)) for f in fields(record) if f.name not in skip}
-        if table in ("decisions", "revocations", "village_counts", "assessments"):
+        if table in RECORDED:
             row["recorded_at"], row["recorded_by"], row["request_id"] = _now(), self.actor, self.request_id
         cols = ", ".join(row)
         cur = self.conn.execute(
@@ -143,6 +155,15 @@ class Writer:
         self._check_supersedes("assessments", a.supersedes)
         return self._insert("assessments", a)
 
+    def add_commune_group(self, g: CommuneGroup) -> int:
+        self._check_supersedes("commune_groups", g.supersedes)
+        return self._insert("commune_groups", g, skip=("id", "recorded_at", "recorded_by"))
+
+    def add_review(self, r: ReviewStep) -> int:
+        """A review step of a merged unit (checked by :func:`geo_ntm.status.review.check_step` first)."""
+        self._check_supersedes("reviews", r.supersedes)
+        return self._insert("reviews", r, skip=("id", "recorded_at", "recorded_by"))
+
     def add_difficulty_list(self, dl: DifficultyList) -> None:
         self._insert("difficulty_lists", dl, skip=("entries",))
         for e in dl.entries:
@@ -181,6 +202,9 @@ class Writer:
 
     def unit_records(self, unit_level: str, codes) -> list[Decision | Revocation]:
         return unit_records(self._query, unit_level, codes)
+
+    def unit_reviews(self, unit_level: str, codes) -> list[ReviewStep]:
+        return unit_reviews(self._query, unit_level, codes)
 
 
 def seal_existing(conn: sqlite3.Connection) -> None:

@@ -35,7 +35,11 @@ def test_geojson_of_2023_carries_status_decision_and_source(client):
     song_mai = features["07222"]
     assert song_mai["status"] in ("dat_chuan", "nang_cao", "kieu_mau") and song_mai["decision_no"].startswith("MH-")
     assert song_mai["source"] == "illustrative" and isinstance(song_mai["year_label"], int)
-    assert {p["status"] for p in features.values() if p["province_code"] == "27"} <= {"khong_du_lieu", "khong_ap_dung"}
+    # Old Bắc Ninh: official records read from public reports, no data in TP Bắc Ninh (no decision found).
+    old = {k: p for k, p in features.items() if p["province_code"] == "27"}
+    assert {p["status"] for p in old.values() if p["type"] == "Xã"} <= {"dat_chuan", "nang_cao"}
+    assert {p["source"] for p in old.values() if p["type"] == "Xã"} == {"official"}
+    assert old["09352"]["status"] == "nang_cao" and old["09352"]["decision_precision"] == "year"  # Xã Tân Chi, 2021
 
 
 def test_merged_units_carry_the_review_detail(client):

@@ -105,7 +105,9 @@ def test_dossier(client):
     d = r.json()
     assert d["unit"]["name"] == "Xã Hữu Sản" and d["progress"]["gap"] == 4
     assert d["lineage"]["became"][0]["to_name"] == "Xã Vân Sơn"
-    assert client.get("/api/planning/communes/07615").json()["status"]["status"] == "cho_ra_soat"
+    assert client.get("/api/planning/communes/07615", params={"date": "2025-12-31"}).json()["status"]["status"] == (
+        "cho_ra_soat"
+    )
 
 
 def test_lists(client):

@@ -12,7 +12,8 @@ from .editing import app_client, decision
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    with app_client(tmp_path_factory.mktemp("writes")) as found:
+    # An empty store: every unit starts with no record (the embedded data would fill old Bắc Ninh).
+    with app_client(tmp_path_factory.mktemp("writes"), demo=False) as found:
         yield found
 
 
@@ -246,6 +247,8 @@ def test_user_text_is_stored_as_sent(client, tok):
 
 def test_levels_follow_a_unit_through_a_reclassification_but_not_into_a_merger(client, tok):
     # Việt Yên (222) became a thị xã on 2024-02-01: the same history, so its NTM of 2018 counts
+    ntm = decision("222", "dat_chuan", "2018-11-08", unit_level="district")
+    assert client.post("/api/decisions", json=ntm, headers=tok["editor"]).status_code == 201
     body = decision("222", "nang_cao", "2024-06-01", unit_level="district")
     r = client.post("/api/decisions", json=body, headers=tok["editor"])
     assert r.status_code == 201, r.text

@@ -37,7 +37,7 @@ def atlas():
 
 @pytest.fixture()
 def app(tmp_path):
-    with app_client(tmp_path, max_upload_bytes=64 * 1024) as found:
+    with app_client(tmp_path, max_upload_bytes=64 * 1024, demo=False) as found:
         yield found
 
 

@@ -83,7 +83,7 @@ def test_history_follows_the_chain_through_reclassification(service):
 
 
 def test_dossier_of_a_new_commune_shows_what_it_merged_from(service):
-    d = commune_dossier(service, "07615")
+    d = commune_dossier(service, "07615", "2025-12-31")  # before any review step of the embedded data
     assert d["unit"]["name"] == "Xã Sơn Động" and d["status"]["status"] == "cho_ra_soat"
     assert {s["from_name"] for s in d["lineage"]["formed_from"]} == {"Thị trấn An Châu", "Xã Vĩnh An", "Xã An Bá"}
     assert d["lineage"]["became"] == [] and d["lineage"]["now_part_of"] is None

@@ -73,6 +73,7 @@ def test_status_follows_a_reclassified_district_and_a_partial_transfer(atlas):
         [
             decision("222", "dat_chuan", "2018-12-31", unit_level="district"),
             decision("220", "dat_chuan", "2024-10-01", unit_level="district"),
+            decision("07528", "dat_chuan", "2019-10-01"),  # Xã Cấm Sơn: Lục Ngạn's records exist
         ],
         [],
     )
@@ -96,10 +97,16 @@ def test_the_year_label_counts_for_year_reports(atlas):
 
 
 def test_areas_without_any_record_have_no_data(atlas):
+    # One record in TP Bắc Giang (213): its district is covered, the other districts are not.
     book = StatusBook(atlas, [decision("07222", "dat_chuan", "2015-06-01")], [])
     frame = book.on("2020-06-01")
     assert set(frame[frame["province_code"] == "27"]["status"]) == {"khong_du_lieu", "khong_ap_dung"}
-    assert "khong_du_lieu" not in set(frame[frame["province_code"] == "24"]["status"])
+    assert "khong_du_lieu" not in set(frame[frame["parent_code"] == "213"]["status"])
+    assert set(frame[frame["parent_code"] == "215"]["status"]) <= {"khong_du_lieu", "khong_ap_dung"}
+    districts = book.on("2020-06-01", "district").set_index("code")["status"]
+    assert (districts["213"], districts["215"]) == ("chua_dat", "khong_du_lieu")
+    # A province is "not yet" only when the records cover all of its land.
+    assert set(book.on("2020-06-01", "province")["status"]) == {"khong_du_lieu"}
 
 
 def test_a_one_to_one_unit_keeps_its_status_through_the_reform(atlas):
