@@ -45,8 +45,9 @@ CONFUSABLE_COST = 0.3
 _CONFUSABLE_GROUPS = ("dpb", "oe0", "uwv", "a34", "il1j")
 _SUB = {a + b: CONFUSABLE_COST for g in _CONFUSABLE_GROUPS for a in g for b in g if a != b}
 _CLASS = str.maketrans({ch: g[0] for g in _CONFUSABLE_GROUPS for ch in g})
-# Letters NFD does not decompose that OCR emits for đ/Đ and friends.
-_OCR_LETTERS = str.maketrans("ðÐɖƉłŁøØ", "dDdDlLoO")
+# Letters NFD does not decompose that OCR emits for đ/Đ and friends, and signs OCR reads for a
+# vowel with two marks ("bi¢t" for biệt, "1€" for lệ). Same length, so offsets in a text hold.
+_OCR_LETTERS = str.maketrans("ðÐɖƉłŁøØ¢€", "dDdDlLoOee")
 _TOKEN = re.compile(r"[^\W_]+")
 
 # Unit-type prefixes as folded token patterns (full words tolerate light OCR damage).
@@ -121,6 +122,55 @@ def _split_query(text: str) -> tuple[str, list[str], list[str]]:
         if len(tokens) > n and all(p.fullmatch(f) for p, f in zip(pats, folded, strict=False)):
             return unit_type, tokens[n:], tokens
     return "", tokens, tokens
+
+
+def ocr_letters(text: str) -> str:
+    """``text`` with letters OCR emits in place of Vietnamese ones put back (same length).
+
+    >>> ocr_letters("bi¢t kho khăn")
+    'biet kho khăn'
+    """
+    return text.translate(_OCR_LETTERS)
+
+
+def read_type_prefix(folded: list[str]) -> tuple[str, int]:
+    """The unit type that the first folded tokens spell, and how many tokens it takes.
+
+    Full words ("huyen", "thi xa", OCR'd "huyén" folded to "huyen", "x3") come before the
+    abbreviations ("h", "tp", "tx"); the caller decides whether an abbreviation counts
+    where it stands (in running text it needs a full stop or capitals).
+
+    >>> read_type_prefix(["thi", "x3", "viet", "yen"])
+    ('Thị xã', 2)
+    >>> read_type_prefix(["nong", "thon"])
+    ('', 0)
+    """
+    for unit_type, pats in _PREFIXES:
+        n = len(pats)
+        if len(folded) >= n and all(p.fullmatch(f) for p, f in zip(pats, folded[:n], strict=True)):
+            return unit_type, n
+    return "", 0
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two keys are, 0..1: ``1 - d / L`` with the OCR-aware edit distance *d*.
+
+    >>> similarity("nongthonmoi", "nengthenmei")   # néng thén méi
+    0.9182
+    """
+    length = max(len(a), len(b))
+    if not length:
+        return 1.0
+    return round(max(0.0, 1.0 - _distance(a, b, float(length)) / length), 4)
+
+
+def confusion_class(text: str) -> str:
+    """A folded ``text`` with each OCR-confusable letter replaced by its group's first letter.
+
+    >>> confusion_class("nengthenmei")
+    'nongthonmoi'
+    """
+    return text.translate(_CLASS)
 
 
 def normalize_query(text: str) -> tuple[str, str]:
@@ -223,9 +273,7 @@ class NameIndex:
                 out[kid] = FUZZY_MAX * (1.0 - d / length)
         return out
 
-    def match(
-        self, query: str, *, limit: int | None = 5, min_score: float = DEFAULT_MIN_SCORE
-    ) -> list[Match]:
+    def match(self, query: str, *, limit: int | None = 5, min_score: float = DEFAULT_MIN_SCORE) -> list[Match]:
         """Candidates scoring at least ``min_score``, best first (score desc, then name).
 
         ``limit=None`` returns them all. See :func:`match`.

@@ -27,6 +27,7 @@ MAX_QUERY = 100
 
 _INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _AREAS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_DATE_INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
@@ -38,6 +39,28 @@ def name_index(atlas: Atlas) -> NameIndex:
             index = NameIndex(zip(atlas.units["uid"], atlas.units["name"], strict=True))
             _INDEXES[atlas] = index
         return index
+
+
+def units_index(atlas: Atlas, day: date, levels: tuple[str, ...]) -> tuple[NameIndex, dict]:
+    """The :class:`NameIndex` of the units of ``levels`` in force on ``day`` (id = uid), and their rows by uid.
+
+    Built once per set of units (the set changes only on reorganisation dates), so a document
+    that names many units on one date costs one index.
+    """
+    units = atlas.units
+    live = units[(units["valid_from"] <= day) & (units["valid_to"] >= day) & units["level"].isin(levels)]
+    cache_key = (levels, tuple(live["uid"]))
+    with _LOCK:
+        per_atlas = _DATE_INDEXES.setdefault(atlas, {})
+        found = per_atlas.get(cache_key)
+        if found is None:
+            fields = ["uid", "code", "name", "level", "type", "parent_code", "province_code"]
+            rows = dict(zip(live["uid"], live[fields].to_dict("records"), strict=True))
+            found = (NameIndex(zip(live["uid"], live["name"], strict=True)), rows)
+            if len(per_atlas) > 64:
+                per_atlas.clear()
+            per_atlas[cache_key] = found
+        return found
 
 
 def search_units(atlas: Atlas, query: str, day: date | str | None = None, level: str | None = None,

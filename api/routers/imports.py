@@ -95,14 +95,17 @@ async def upload_for_import(
     column: Annotated[list[str], Query(alias="map", description="HEADER=field, as `geo-ntm import --map`")] = [],  # noqa: B006
     default: Annotated[list[str], Query(description="FIELD=VALUE for fields the sheet lacks")] = [],  # noqa: B006
     strict_names: bool = False,
+    records: Annotated[
+        Literal["decisions", "targets"], Query(description="what the sheet holds: decisions or plan targets")
+    ] = "decisions",
 ) -> JSONResponse:
-    """Upload a .csv or .xlsx of decisions for a dry run (editor); the answer says how to confirm it."""
+    """Upload a .csv or .xlsx of decisions or plan targets for a dry run (editor); the answer says how to confirm."""
     content, name = await _file(request, filename)
     defaults = _pairs(default, "default")
     named = {"source": source, "citation": citation, "authority": authority, "criteria_set": criteria_set,
              "unit_level": unit_level}  # fmt: skip
     defaults.update({k: v for k, v in named.items() if v})
-    options = {"mapping": _pairs(column, "map"), "sheet": sheet, "defaults": defaults,
+    options = {"mapping": _pairs(column, "map"), "sheet": sheet, "defaults": defaults, "records": records,
                "accept_fuzzy": not strict_names, "max_bytes": settings.max_upload_bytes}  # fmt: skip
     ctx = request_context(request, token)
     upload = await run_in_threadpool(

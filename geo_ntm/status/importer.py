@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -42,6 +43,8 @@ from .store import SqliteStore, StatusStore
 
 __all__ = ["DEFAULTS", "ImportReport", "import_file"]
 
+#: What a sheet can hold: decisions (and revocations), or plan targets.
+RECORDS = ("decisions", "targets")
 #: Values used when the sheet has no column for a field (or the cell is empty).
 DEFAULTS = {"unit_level": "commune", "kind": "decision"}
 
@@ -174,6 +177,17 @@ def _header_check(table: Table, defaults: dict) -> None:
         raise InvalidParameterError("an official import needs a citation: add a citation column or --citation '...'")
 
 
+@contextmanager
+def _opened(store, dry_run: bool) -> Iterator[StatusStore]:
+    """A store object for ``store``: a path is opened (a dry run against a missing file uses an empty one)."""
+    with ExitStack() as stack:
+        if isinstance(store, str | os.PathLike):  # anything else is a store (a StatusStore, or a wrapper of one)
+            if dry_run and not Path(store).exists():
+                store = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "empty.sqlite"
+            store = SqliteStore(store)
+        yield store
+
+
 def import_file(
     path: str | Path,
     store: StatusStore | str | Path,
@@ -187,6 +201,7 @@ def import_file(
     accept_fuzzy: bool = True,
     max_bytes: int = MAX_BYTES,
     today: date | None = None,
+    records: str = "decisions",
 ) -> ImportReport:
     """Import the decisions and revocations of a CSV or .xlsx file into ``store``, all or nothing.
 
@@ -219,12 +234,23 @@ def import_file(
         Larger files are refused.
     today : date, optional
         Signing dates after it are refused (default: today).
+    records : str
+        ``"decisions"`` (decisions and revocations) or ``"targets"`` (plan targets, read by
+        :func:`~.import_targets.import_targets`; ``defaults`` apply, the other options do not).
 
     Returns
     -------
     ImportReport
         ``report.ok`` is False when a row failed; then nothing was written.
     """
+    if records not in RECORDS:
+        raise InvalidParameterError(f"records {records!r} is not one of {list(RECORDS)}")
+    if records == "targets":
+        from .import_targets import import_targets
+
+        with _opened(store, dry_run) as opened:
+            return import_targets(path, opened, atlas, actor=actor, defaults=defaults, dry_run=dry_run,
+                                  max_bytes=max_bytes)  # fmt: skip
     file_defaults: dict[str, str] = {}
     if isinstance(mapping, str | Path):
         mapping, file_defaults = voc.load_mapping(mapping)
@@ -243,11 +269,7 @@ def import_file(
         str(path), table.sheet, table.header_rows, dry_run=dry_run, skipped_empty_rows=table.empty_rows
     )
     report.columns = {str(c): c.field or "(not used)" for c in table.columns}
-    with ExitStack() as stack:
-        if isinstance(store, str | os.PathLike):  # anything else is a store (a StatusStore, or a wrapper of one)
-            if dry_run and not Path(store).exists():
-                store = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "empty.sqlite"
-            store = SqliteStore(store)
+    with _opened(store, dry_run) as store:
         importer = _Import(table, store, atlas, settings, report, accept_fuzzy, today or date.today())
         importer.run()
         if report.errors:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from pathlib import Path
 
 from geo_ntm.errors import GeoNtmError, InvalidParameterError, SourceError, TooLargeError
 from geo_ntm.names import nfc
+from geo_ntm.textfiles import decode_text
 
 from .xlsx import MAX_UNZIPPED, Sheet, check_zip, open_workbook, pick_sheet, unreadable
 
@@ -149,26 +149,9 @@ def read_table(
 
 # -- CSV ---------------------------------------------------------------------------------
 def _decode(data: bytes, shown: str) -> tuple[str, str]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise SourceError(shown, "the file starts like UTF-16 text but is not valid UTF-16") from None
-    if b"\x00" in data[:4096]:
-        raise SourceError(shown, "this is not a spreadsheet: it holds binary data; give a .xlsx or CSV file")
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    text = data.decode("cp1258", errors="replace")
-    # cp1258 writes tones as combining marks and has ă, đ, ơ, ư; cp1252 has Ã, Ð, Õ, Ý there.
-    vietnamese = sum(unicodedata.category(ch) == "Mn" or ch in "ăĂđĐơƠưƯ" for ch in text)
-    encoding = "cp1258" if vietnamese else "cp1252"
-    text = data.decode(encoding, errors="replace")
-    controls = sum(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in text[:4096])
-    if controls > 8 or (controls and "\ufffd" in text[:4096]):
-        raise SourceError(shown, "this is not a spreadsheet: it holds binary data; give a .xlsx or CSV file")
-    return unicodedata.normalize("NFC", text), encoding
+    return decode_text(
+        data, shown, not_text="this is not a spreadsheet: it holds binary data; give a .xlsx or CSV file"
+    )
 
 
 def _sniff(text: str) -> str:

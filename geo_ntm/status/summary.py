@@ -188,6 +188,11 @@ def dbkk_villages(book: StatusBook, records: Records, as_of: date, districts: tu
             latest[v.commune_code] = v
     total = sum(v.dbkk_total or 0 for v in latest.values())
     ntm = sum(v.dbkk_ntm or 0 for v in latest.values())
+    # All villages of those communes, listed as especially difficult or not: the denominator of
+    # "60% số thôn thuộc các xã ĐBKK" as the letters word it.
+    all_total = sum(v.total for v in latest.values())
+    all_ntm = sum(v.ntm for v in latest.values())
+    sources = {e.source for e in dl.entries if e.unit_code in codes} | {v.source for v in latest.values()}
     return {
         "list": dl.id,
         "communes": len(codes),
@@ -195,6 +200,10 @@ def dbkk_villages(book: StatusBook, records: Records, as_of: date, districts: tu
         "villages": total,
         "ntm": ntm,
         "share": round(ntm / total, 4) if total else None,
+        "all_villages": all_total,
+        "all_ntm": all_ntm,
+        "all_share": round(all_ntm / all_total, 4) if all_total else None,
+        "sources": sorted(sources),
         "as_of_counts": max((v.as_of for v in latest.values()), default=None),
     }
 
