@@ -56,6 +56,13 @@ async def read_guard(request: Request, settings: SettingsDep, token: TokenDep) -
         raise _challenge("reads need a token here: send 'Authorization: Bearer <token>' (role reader or above)")
 
 
+async def document_reader(settings: SettingsDep, token: TokenDep) -> Token | None:
+    """Documents are public (``GEO_NTM_PUBLIC_DOCUMENTS``), or need a token of role reader or above."""
+    if token is None and not settings.public_documents:
+        raise _challenge("documents need a token here: send 'Authorization: Bearer <token>' (role reader or above)")
+    return token
+
+
 def require(role: str):
     """A dependency that answers with the token when its role is ``role`` or above."""
 

@@ -24,6 +24,7 @@ from api.settings import Settings
 from geo_ntm import __version__
 from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.catalog import Catalog
+from geo_ntm.documents.service import DocumentService
 from geo_ntm.status.demo import load_demo
 from geo_ntm.status.service import StatusService
 from geo_ntm.status.store import SqliteStore
@@ -49,7 +50,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.status = StatusService(atlas, store)
         app.state.catalog = Catalog(app.state.status)
         app.state.cache = ByteCache(settings.cache_mb * 1024 * 1024)
+        app.state.documents = DocumentService(
+            settings.documents_path(), app.state.status, max_bytes=settings.max_upload_bytes
+        )
         yield
+        app.state.documents.close()
 
     app = FastAPI(
         title="geo-ntm",

@@ -39,3 +39,10 @@ class Settings(BaseSettings):
     frame_ancestors: list[str] = []
     #: Public base URL of the service when behind a proxy (used in embed snippets and oEmbed).
     public_url: str | None = None
+    #: Anyone may upload a document (letter, plan) to read its units and figures; false: a reader token is needed.
+    public_documents: bool = True
+    #: Where uploaded documents are kept (SQLite); default beside the store, ``<store>-documents.sqlite``.
+    documents: Path | None = None
+
+    def documents_path(self) -> Path:
+        return self.documents or self.store.with_name(self.store.stem + "-documents.sqlite")

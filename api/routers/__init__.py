@@ -4,6 +4,7 @@ from api.routers import (
     audit,
     boundaries,
     decisions,
+    documents,
     embed,
     health,
     home,
@@ -20,4 +21,4 @@ from api.routers import (
 
 ROUTERS = [health.router, home.router, boundaries.router, status.router, layers.router, ogc.router, pages.router]
 ROUTERS += [planning.router, search.router, planner_pages.router]
-ROUTERS += [decisions.router, imports.router, audit.router, tokens.router, embed.router]
+ROUTERS += [decisions.router, imports.router, audit.router, tokens.router, embed.router, documents.router]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import EditorDep, request_context
 from api.deps import SettingsDep, StatusDep
 from api.records import SQL_INT_MAX, Source
+from api.uploads import read_upload
 from api.writes import WRITE_LOCK
 from geo_ntm.auth.audit import note_request
 from geo_ntm.auth.tokens import Token
@@ -45,25 +46,6 @@ def _pairs(items: list[str], what: str) -> dict[str, str]:
             raise InvalidParameterError(f"{what}: {item!r} is not NAME=VALUE, e.g. {what}=Mã xã=unit_code")
         out[left.strip()] = right.strip()
     return out
-
-
-async def _file(request: Request, filename: str | None) -> tuple[bytes, str | None]:
-    """The uploaded bytes: a multipart field ``file``, or the whole body."""
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        try:
-            form = await request.form(max_files=1, max_fields=20)
-        except AssertionError:  # python-multipart is not installed
-            raise HTTPException(415, "send the file as the request body (Content-Type text/csv or xlsx) with "
-                                "?filename=") from None  # fmt: skip
-        part = form.get("file")
-        if part is None or isinstance(part, str):
-            raise InvalidParameterError("file: send the spreadsheet in a form field named 'file'")
-        content, filename = await part.read(), filename or part.filename
-    else:
-        content = await request.body()
-    if not content:
-        raise InvalidParameterError("file: the upload is empty")
-    return content, filename
 
 
 def _viewer(token: Token) -> Viewer:
@@ -100,7 +82,7 @@ async def upload_for_import(
     ] = "decisions",
 ) -> JSONResponse:
     """Upload a .csv or .xlsx of decisions or plan targets for a dry run (editor); the answer says how to confirm."""
-    content, name = await _file(request, filename)
+    content, name = await read_upload(request, filename, "spreadsheet")
     defaults = _pairs(default, "default")
     named = {"source": source, "citation": citation, "authority": authority, "criteria_set": criteria_set,
              "unit_level": unit_level}  # fmt: skip

@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import io
 
+from geo_ntm.names import english
+from geo_ntm.status.levels import LABELS
 from geo_ntm.status.model import METRICS
 
 TARGET_FIELDS = ("id", "title_vi", "title_en", "metric", "target", "deadline", "scope", "province_code", "source",
@@ -75,12 +77,13 @@ def _target_titles(t: dict) -> tuple[str, str]:
     names = ", ".join(t.get("unit_names") or [])
     if t["kind"] == "unit":
         vi = f"{names} {LEVEL_WORDS.get(t['level'], t['level'])}, công nhận năm {year}"
-        en = f"{names}: {t['level']} recognised in {year}"
-        return vi, en
+        en_names = ", ".join(english(n) for n in t.get("unit_names") or [])
+        return vi, f"{en_names} recognised as {LABELS['en'].get(t['level'], t['level'])} in {year}"
     label_vi, label_en = METRICS.get(t["metric"], (t["metric"], t["metric"]))
     value = f"{t['target'] * 100:g}%" if t.get("unit") == "%" else f"{t['target']:g}"
     where_vi = f" ({names})" if names else ""
-    return f"{label_vi}{where_vi}: {value} đến hết năm {year}", f"{label_en}{where_vi}: {value} by the end of {year}"
+    where_en = f" ({', '.join(english(n) for n in t.get('unit_names') or [])})" if names else ""
+    return f"{label_vi}{where_vi}: {value} đến hết năm {year}", f"{label_en}{where_en}: {value} by the end of {year}"
 
 
 def draft_decisions(analysis: dict, checks: dict, *, include_agreeing: bool = False) -> list[dict]:

@@ -99,25 +99,26 @@ def _breaks(text: Text, a: int, b: int) -> bool:
 
 
 def _phrase(text: Text, group: list[tuple]) -> StatusPhrase | None:
-    meanings = [p.meaning for p, _, _ in group]
-    has_ntm = "ntm" in meanings or "dat_chuan" in meanings
-    if "dbkk" not in meanings and not has_ntm and "chua_dat" not in meanings:
-        return None  # "nâng cao năng lực", "đạt được": not a status
+    """A level from a run of status words; None for the programme's bare name or "nâng cao năng lực"."""
+    meanings = {p.meaning for p, _, _ in group}
+    reached = "dat_chuan" in meanings or ("dat" in meanings and "ntm" in meanings)
+    programme = "ntm" in meanings or reached or "hoan_thanh" in meanings
     level = None
-    for lv in ("kieu_mau", "nang_cao"):
-        if lv in meanings and (has_ntm or "hoan_thanh" in meanings):
-            level = lv
-            break
     either: tuple[str, ...] = ()
-    if level is None:
-        if "chua_dat" in meanings:
-            level = "chua_dat"
-        elif "dat_chuan" in meanings and "hoan_thanh" in meanings:
-            level, either = "dat_chuan", ("dat_chuan", "hoan_thanh")
-        elif "hoan_thanh" in meanings:
-            level = "hoan_thanh"
-        elif has_ntm and ("dat_chuan" in meanings or "dat" in meanings or "ntm" in meanings):
-            level = "dat_chuan"
+    if programme and "kieu_mau" in meanings:
+        level = "kieu_mau"
+    elif programme and "nang_cao" in meanings:
+        level = "nang_cao"
+    elif "chua_dat" in meanings:
+        level = "chua_dat"
+    elif reached and "hoan_thanh" in meanings:
+        level, either = "dat_chuan", ("dat_chuan", "hoan_thanh")
+    elif "hoan_thanh" in meanings:
+        level = "hoan_thanh"
+    elif reached:
+        level = "dat_chuan"
+    if level is None and "dbkk" not in meanings:
+        return None
     first, last = group[0][1], group[-1][2]
     toks = text.tokens
     words = {j for _, a, b in group for j in range(a, b + 1)}

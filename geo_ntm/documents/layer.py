@@ -25,7 +25,7 @@ PROPERTIES = ("code", "uid", "name", "name_en", "level", "type", "parent_name", 
 
 
 def what_document_says(analysis: dict) -> dict[str, dict]:
-    """Per unit uid: mentions, the level the document claims (or "mentioned"), and any target."""
+    """Per unit uid: mentions, the level the document claims (or "mentioned"), and the id of a target on it."""
     out: dict[str, dict] = {}
     for u in analysis["units"]:
         if u["status"] == "matched":
@@ -39,11 +39,8 @@ def what_document_says(analysis: dict) -> dict[str, dict]:
                 out[by_mention[m]].update(document=c["level"], document_year=c.get("year"))
     for t in analysis["targets"]:
         for m in t.get("units", []):
-            if m in by_mention:
-                what = f"{t['metric']} {t['target']:g} by {t['deadline']}"
-                out[by_mention[m]]["target"] = (
-                    what if not out[by_mention[m]]["target"] else out[by_mention[m]]["target"]
-                )
+            if m in by_mention and not out[by_mention[m]]["target"]:
+                out[by_mention[m]]["target"] = t["id"]
     return out
 
 
