@@ -178,12 +178,14 @@ def figures(text: Text, phrases: list[StatusPhrase], skip: set[int], year_marks:
     toks = text.tokens
     out: list[Figure] = []
     by_first = {p.first: p for p in phrases}
+    after = -1
     for i, t in enumerate(toks):
-        if not t.number or i in skip or _not_a_figure(text, i):
+        if i <= after or not t.number or i in skip or _not_a_figure(text, i):
             continue
         fig = _figure(text, i, by_first, phrases)
         if fig is None:
             continue
+        after = fig.last  # "154/182 xã": the 182 is part of this figure
         fig.year = _year_before(text, i, year_marks)
         fig.period = _period(text, i)
         out.append(fig)

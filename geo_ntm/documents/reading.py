@@ -308,6 +308,9 @@ def _read_pdf(
             pass
         for raw in proc.stdout:
             msg = json.loads(raw)
+            if "error" in msg or "done" in msg:
+                outcome = msg
+                break
             if "pages" in msg:
                 total = int(msg["pages"])
             elif "text" in msg:
@@ -318,9 +321,6 @@ def _read_pdf(
                     break
                 if progress is not None:
                     progress(len(texts), total)
-            else:
-                outcome = msg
-                break
     finally:
         timer.cancel()
         proc.kill()

@@ -212,7 +212,13 @@ class DocumentService:
         if row["state"] != "done":
             raise InvalidParameterError(f"document {doc_id} is {row['state']}; review it once it is read")
         merged = json.loads(row["corrections"])
+        mentions = {u["id"] for u in json.loads(row["analysis"])["units"]}
         for mention, fix in (corrections or {}).items():
+            if mention not in mentions:
+                raise InvalidParameterError(f"correction of {mention!r}: no such unit mention in this document")
+            if isinstance(fix, dict) and "uid" in fix and fix["uid"] not in self.status.atlas.units.index:
+                raise InvalidParameterError(f"correction of {mention!r}: unknown unit version {fix['uid']!r}; "
+                                            "pick one from the candidates or /api/search")  # fmt: skip
             if fix is None:
                 merged.pop(mention, None)
             elif isinstance(fix, dict) and (fix.get("reject") is True or isinstance(fix.get("uid"), str)):

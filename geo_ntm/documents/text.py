@@ -186,7 +186,8 @@ def word_like(token_key: str, word_key: str) -> bool:
         return True
     if len(word_key) < 3:
         return False
-    return similarity(token_key, word_key) >= (0.74 if len(word_key) >= 4 else 0.66)
+    # Four letters or more: one letter wrong is fine ("thdng" for tháng). Three: only an OCR confusion.
+    return similarity(token_key, word_key) >= (0.74 if len(word_key) >= 4 else 0.75)
 
 
 class PhraseFinder:

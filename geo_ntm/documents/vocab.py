@@ -31,7 +31,6 @@ COUNTED = [
     Phrase("units", ("đơn", "vị"), "unit"),
     Phrase("commune", ("xã",), "commune"),
     Phrase("village", ("thôn",), "village"),
-    Phrase("village_ban", ("bản",), "village"),
     Phrase("district", ("huyện",), "district"),
     Phrase("ward", ("phường",), "ward"),
     Phrase("household", ("hộ",), "household"),
@@ -77,8 +76,11 @@ CUES = [
 CUE_FINDER = PhraseFinder(CUES)
 
 # Words before a year: "năm 2024", "hết năm 2025", "đến năm 2030", "cuối năm", "giai đoạn 2021-2025".
+#: "năm" as OCR reads it when the breve goes wrong ("nim 2024", "ndm").
+YEAR_OCR = ("nim", "ndm", "nom")
 YEAR_WORDS = [
     Phrase("year", ("năm",), "year"),
+    *(Phrase("year", (w,), "year", abbreviation=True) for w in YEAR_OCR),
     Phrase("period", ("giai", "đoạn"), "period"),
 ]
 YEAR_FINDER = PhraseFinder(YEAR_WORDS)
@@ -121,4 +123,5 @@ KIND_BY_SUFFIX = {
 }  # fmt: skip
 ISSUER = Phrase("issuer", ("ủy", "ban", "nhân", "dân"))
 ISSUER_FINDER = PhraseFinder([ISSUER, Phrase("issuer_short", ("UBND",), abbreviation=True)])
-DATE_WORDS = PhraseFinder([Phrase("ngay", ("ngày",)), Phrase("thang", ("tháng",)), Phrase("nam", ("năm",))])
+DATE_WORDS = PhraseFinder([Phrase("ngay", ("ngày",)), Phrase("thang", ("tháng",)), Phrase("nam", ("năm",)),
+                           *(Phrase("nam", (w,), abbreviation=True) for w in YEAR_OCR)])  # fmt: skip

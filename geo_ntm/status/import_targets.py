@@ -80,7 +80,12 @@ def import_targets(
     defaults : dict, optional
         Values for fields the sheet lacks or leaves empty (``source``, ``citation``, ``province_code``).
     """
-    table = read_table(path, _classify, max_bytes=max_bytes)
+    try:
+        table = read_table(path, _classify, max_bytes=max_bytes)
+    except SourceError as exc:
+        if "no header row" not in str(exc):
+            raise
+        raise SourceError(str(path), f"no header row found: a targets sheet has the columns {list(FIELDS)}") from None
     have = {c.field for c in table.columns if c.field} | {k for k, v in (defaults or {}).items() if v}
     missing = [f for f in REQUIRED if f not in have]
     if missing:
