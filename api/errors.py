@@ -55,7 +55,7 @@ def status_of(exc: GeoNtmError) -> int:
 
 
 #: Paths whose answers are pages for people: their errors are pages too.
-PAGE_PREFIXES = ("/maps", "/dashboard", "/embed", "/planning/communes", "/planning/map", "/share")
+PAGE_PREFIXES = ("/maps", "/dashboard", "/embed", "/planning/communes", "/planning/map", "/share", "/documents")
 PAGE_TEXT = {
     "vi": {
         "title": "Không hiển thị được trang này",

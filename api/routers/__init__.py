@@ -4,6 +4,7 @@ from api.routers import (
     audit,
     boundaries,
     decisions,
+    document_pages,
     documents,
     embed,
     health,
@@ -22,3 +23,4 @@ from api.routers import (
 ROUTERS = [health.router, home.router, boundaries.router, status.router, layers.router, ogc.router, pages.router]
 ROUTERS += [planning.router, search.router, planner_pages.router]
 ROUTERS += [decisions.router, imports.router, audit.router, tokens.router, embed.router, documents.router]
+ROUTERS += [document_pages.router]

@@ -14,11 +14,10 @@ from datetime import date
 from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.errors import DateOutOfRangeError, InvalidParameterError
 
-from .facts import Figure, StatusPhrase, attach, deadlines, figures, status_phrases
+from .facts import Figure, StatusPhrase, attach, cue_words, deadlines, figures, status_phrases, year_before
 from .identity import Identity, read_identity, years
 from .text import Text
 from .units import CONFIDENT, UnitMention, find_units
-from .vocab import CUE_FINDER
 
 #: Target cues that make a sentence with a future year a target even without "đến hết".
 _TARGET_CUES = ("target", "recognise", "submit")
@@ -154,8 +153,7 @@ def _is_target_sentence(t: Text, i: int, dls: list[dict]) -> dict | None:
         return None
     cued = [d for d in dls if d["cue"]]
     if not cued:
-        words = {p.meaning for j in t.sentence_tokens(i) for p, _ in CUE_FINDER.at(t, j)}
-        if not words & set(_TARGET_CUES):
+        if not cue_words(t, i) & set(_TARGET_CUES):
             return None
         cued = dls
     recognised = [d for d in cued if d["recognise"]]
@@ -169,10 +167,7 @@ def _claims(t: Text, phrases: list[StatusPhrase], by_id: dict, doc_year: int, ma
         if not p.units or p.level is None:
             continue
         deadline = _is_target_sentence(t, p.first, deadlines(t, p.first, doc_year, marks))
-        year = None
-        for m in marks:
-            if m["token"] < p.first and t.paragraph_of[m["token"]] == t.paragraph_of[p.first] and not m["period"]:
-                year = m["year"]
+        year = year_before(t, p.first, marks)
         units = [by_id[u] for u in p.units]
         key = (tuple(p.units), p.level, bool(deadline))
         if key in seen:
@@ -211,13 +206,16 @@ def _unit_metric(unit_level: str, level: str) -> str | None:
 
 def _figure_targets(t: Text, figs: list[Figure], units: list[UnitMention], doc_year: int, marks) -> list[dict]:
     out = []
+    by_paragraph: dict[int, list[UnitMention]] = {}
+    for u in units:
+        if u.status == "matched" and u.level in ("district", "province"):
+            by_paragraph.setdefault(t.paragraph_of[u.first], []).append(u)
     for f in figs:
         deadline = _is_target_sentence(t, f.first, deadlines(t, f.first, doc_year, marks))
         if deadline is None:
             continue
         f.target = True
-        para = t.paragraph_tokens(f.first)
-        scope = [u for u in units if u.status == "matched" and u.first in para and u.level in ("district", "province")]
+        scope = by_paragraph.get(t.paragraph_of[f.first], [])
         value = f.value / 100 if f.unit == "%" else f.value
         out.append({
             "id": "t" + f.id[1:], "kind": "figure", "figure": f.id, "metric": f.metric, "target": value,

@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -153,9 +154,14 @@ def _noun_at(text: Text, j: int) -> str | None:
 
 def attach(text: Text, phrases: list[StatusPhrase], units: list[UnitMention]) -> None:
     """Say which unit mentions each status phrase is about (see the module docstring)."""
-    live = [u for u in units if u.status == "matched"]
+    by_sentence: dict[int, list[UnitMention]] = {}
+    groups: dict[int, list[str]] = {}
+    for u in units:
+        if u.status == "matched":
+            by_sentence.setdefault(text.sentence_of[u.last], []).append(u)
+            groups.setdefault(u.group, []).append(u.id)
     for p in phrases:
-        before = [u for u in live if u.last < p.first and text.same_sentence(u.last, p.first)]
+        before = [u for u in by_sentence.get(text.sentence_of[p.first], ()) if u.last < p.first]
         if not before:
             continue
         u = before[-1]
@@ -166,8 +172,7 @@ def attach(text: Text, phrases: list[StatusPhrase], units: list[UnitMention]) ->
         elif (p.first - u.last > NEAR or any(text.tokens[j].number for j in between)
               or any(_noun_at(text, j) for j in between)):  # fmt: skip
             continue
-        group = [m.id for m in units if m.group == u.group and m.status == "matched"]
-        p.units = group
+        p.units = list(groups[u.group])
 
 
 def figures(text: Text, phrases: list[StatusPhrase], skip: set[int], year_marks: list[dict]) -> list[Figure]:
@@ -186,7 +191,7 @@ def figures(text: Text, phrases: list[StatusPhrase], skip: set[int], year_marks:
         if fig is None:
             continue
         after = fig.last  # "154/182 xã": the 182 is part of this figure
-        fig.year = _year_before(text, i, year_marks)
+        fig.year = year_before(text, i, year_marks)
         fig.period = _period(text, i)
         out.append(fig)
     _carry_subjects(text, out)
@@ -290,15 +295,17 @@ def _metric(text: Text, fig: Figure, phrases: list[StatusPhrase]) -> str | None:
 
 def _subject_before(text: Text, i: int) -> str | None:
     """The nearest subject ("tỷ lệ hộ nghèo", "thu nhập bình quân") before token ``i`` in its sentence."""
+    marks = SUBJECT_FINDER.marks(text)
+    k = bisect.bisect_left(marks, i, key=lambda m: m[0])
     found, rural = None, False
-    for j in text.sentence_tokens(i):
-        if j >= i:
+    while k > 0 and text.same_sentence(marks[k - 1][0], i):
+        k -= 1
+        meaning = marks[k][1].meaning
+        if meaning == "rural":
+            rural = rural or found is None
+        elif found is None:
+            found = meaning
             break
-        for p, _ in SUBJECT_FINDER.at(text, j):
-            if p.meaning == "rural":
-                rural = True
-            else:
-                found, rural = p.meaning, False
     if found is None:
         return "rural" if rural else None
     return f"{found}_rural" if rural else found
@@ -311,26 +318,38 @@ def _carry_subjects(text: Text, figs: list[Figure]) -> None:
             fig.metric = prev.metric.removesuffix("_rural") + "_rural"
 
 
-def _year_before(text: Text, i: int, marks: list[dict]) -> int | None:
-    para = text.paragraph_of[i]
-    found = None
-    for m in marks:
-        if m["token"] >= i:
-            break
-        if text.paragraph_of[m["token"]] == para and not m["period"]:
-            found = m["year"]
-    return found
+def year_before(text: Text, i: int, marks: list[dict]) -> int | None:
+    """The nearest "năm YYYY" (not a period) before token ``i`` in its paragraph."""
+    tokens = text.memo.setdefault("year_tokens", [m["token"] for m in marks])
+    k = bisect.bisect_left(tokens, i)
+    while k > 0:
+        k -= 1
+        m = marks[k]
+        if not m["period"]:
+            return m["year"] if text.paragraph_of[m["token"]] == text.paragraph_of[i] else None
+    return None
 
 
 def _period(text: Text, i: int) -> str | None:
-    found = None
-    for j in text.sentence_tokens(i):
-        if j >= i:
-            break
-        for p, _ in CUE_FINDER.at(text, j):
-            if p.meaning in ("new", "cumulative"):
-                found = p.meaning
-    return found
+    """ "new" or "cumulative": the nearest such cue before token ``i`` in its sentence."""
+    marks = text.memo.get("periods")
+    if marks is None:
+        marks = text.memo["periods"] = [(j, p.meaning) for j, p in CUE_FINDER.marks(text)
+                                        if p.meaning in ("new", "cumulative")]  # fmt: skip
+    k = bisect.bisect_left(marks, (i,))
+    if k and text.same_sentence(marks[k - 1][0], i):
+        return marks[k - 1][1]
+    return None
+
+
+def cue_words(text: Text, i: int) -> set[str]:
+    """Meanings of the cues in token ``i``'s sentence ("target", "recognise", ...)."""
+    per_sentence = text.memo.get("cues")
+    if per_sentence is None:
+        per_sentence = text.memo["cues"] = {}
+        for j, p in CUE_FINDER.marks(text):
+            per_sentence.setdefault(text.sentence_of[j], set()).add(p.meaning)
+    return per_sentence.get(text.sentence_of[i], set())
 
 
 # -- deadlines and targets ----------------------------------------------------------------------
@@ -338,8 +357,9 @@ def deadlines(text: Text, sentence_of_token: int, not_before: int, year_marks: l
     """Years in the sentence of a token that read as deadlines ("đến hết năm 2025", "vào năm 2025")."""
     out = []
     sentence = text.sentence_tokens(sentence_of_token)
-    for m in year_marks:
-        if m["token"] not in sentence or m["period"] or m["year"] < not_before:
+    tokens = text.memo.setdefault("year_tokens", [m["token"] for m in year_marks])
+    for m in year_marks[bisect.bisect_left(tokens, sentence.start) : bisect.bisect_left(tokens, sentence.stop)]:
+        if m["period"] or m["year"] < not_before:
             continue
         cue = None
         for back in (1, 2):

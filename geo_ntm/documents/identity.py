@@ -71,8 +71,8 @@ def read_identity(text: Text) -> Identity:
             break
     ident.references = _references(text, ident, m.start() if m else None)
     later = [r for r in ident.references if ident.date and r.get("date") and r["date"] > ident.date.isoformat()]
-    if later:
-        first = later[0]
+    if later:  # the latest cited date is the earliest the document can really be dated
+        first = max(later, key=lambda r: r["date"])
         ident.notes.append(
             {"code": "cites_later_date", "own": ident.date.isoformat(), "cited": first["number"],
              "cited_date": first["date"], "line": first["line"]}

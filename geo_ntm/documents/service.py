@@ -64,6 +64,10 @@ _FIELDS = ("id", "created_at", "created_by", "filename", "size", "state", "pages
            "sha256", "error", "error_kind", "as_of", "revision", "updated_at")  # fmt: skip
 
 
+class _Stopped(Exception):
+    """Raised in a worker when the service closes under it."""
+
+
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
@@ -90,6 +94,7 @@ class DocumentService:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="geo-ntm-document")
         self._futures: dict[str, Future] = {}
         self._checks: OrderedDict[tuple, dict] = OrderedDict()
+        self._closed = False
         with self._conn() as conn:
             conn.executescript(_SCHEMA)
             conn.execute(
@@ -103,12 +108,15 @@ class DocumentService:
         return conn
 
     def _update(self, doc_id: str, **values) -> None:
+        if self._closed:  # the service is stopping: a document still being read is marked at the next start
+            raise _Stopped
         values["updated_at"] = _now()
         sets = ", ".join(f"{k} = ?" for k in values)
         with self._lock, closing(self._conn()) as conn, conn:
             conn.execute(f"UPDATE documents SET {sets} WHERE id = ?", [*values.values(), doc_id])
 
     def close(self) -> None:
+        self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     # -- upload and reading ------------------------------------------------------------------------
@@ -157,6 +165,8 @@ class DocumentService:
                          reading=json.dumps(reading))  # fmt: skip
             result = analyse(doc.text, self.status.atlas, day=as_of)
             self._update(doc_id, state="done", analysis=json.dumps(result, ensure_ascii=False), revision=1)
+        except _Stopped:
+            pass
         except GeoNtmError as exc:
             self._update(doc_id, state="failed", error=str(exc), error_kind=type(exc).__name__)
         except Exception:  # noqa: BLE001 - a worker must record every failure, and say nothing of internals

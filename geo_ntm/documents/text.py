@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from geo_ntm.matching import confusion_class, ocr_letters, similarity
@@ -65,19 +65,18 @@ class Text:
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         letters = ocr_letters(text)
         self.tokens: list[Token] = []
+        keys: dict[str, str] = {}  # a document repeats its words: fold each once
         for m in _TOKEN.finditer(letters):
             raw = text[m.start() : m.end()]
             is_number = m.group("n") is not None
-            k = m.group() if is_number else key(m.group())
-            letters_only = [c for c in raw if c.isalpha()]
+            k = m.group() if is_number else keys.get(m.group()) or keys.setdefault(m.group(), key(m.group()))
             self.tokens.append(
-                Token(
-                    len(self.tokens), m.start(), m.end(), raw, k, is_number,
-                    bool(letters_only) and raw[0].isupper(),
-                    len(letters_only) > 1 and all(c.isupper() for c in letters_only),
-                )
+                Token(len(self.tokens), m.start(), m.end(), raw, k, is_number, raw[0].isupper(),
+                      len(raw) > 1 and raw.isupper())
             )  # fmt: skip
         self._starts = [t.start for t in self.tokens]
+        #: Per phrase finder, the phrases found at each token (see :meth:`PhraseFinder.at`).
+        self.memo: dict = {}
         self.sentence_of = self._segments(self._sentence_breaks())
         self.paragraph_of = self._segments(self._paragraph_breaks())
 
@@ -169,10 +168,10 @@ class Phrase:
     meaning: str = ""
     #: An abbreviation ("NTM", "ĐBKK"): matched letter for letter, never fuzzily.
     abbreviation: bool = False
+    keys: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return tuple(key(w) for w in self.words)
+    def __post_init__(self):
+        object.__setattr__(self, "keys", tuple(key(w) for w in self.words))
 
 
 @lru_cache(maxsize=65536)
@@ -195,29 +194,63 @@ class PhraseFinder:
 
     def __init__(self, phrases: Iterable[Phrase]):
         self.phrases = list(phrases)
+        self._first: dict[str, list[Phrase]] = {}
         self._by_first: dict[str, list[Phrase]] = {}
         for p in self.phrases:
             self._by_first.setdefault(confusion_class(p.keys[0][0]), []).append(p)
 
     def at(self, text: Text, i: int, *, names: set[str] | None = None) -> list[tuple[Phrase, int]]:
-        """Phrases starting at token ``i`` (with the index of their last token), longest first."""
+        """Phrases starting at token ``i`` (with the index of their last token), longest first.
+
+        Answers are kept on ``text``: finders ask about the same tokens many times.
+        """
+        memo = text.memo.setdefault(id(self), {})
+        found = memo.get(i)
+        if found is None:
+            found = memo[i] = self._at(text, i)
+        return found if names is None else [f for f in found if f[0].name in names]
+
+    def _at(self, text: Text, i: int) -> list[tuple[Phrase, int]]:
         toks = text.tokens
         first = toks[i]
         if first.number or not first.key:
             return []
+        candidates = self._first.get(first.key)
+        if candidates is None:
+            candidates = self._first[first.key] = self._could_start(first.key)
         found = []
-        for p in self._by_first.get(confusion_class(first.key[0]), ()):
-            if names is not None and p.name not in names:
-                continue
+        for p in candidates:
             n = len(p.keys)
-            if i + n > len(toks) or any(toks[j].number for j in range(i, i + n)):
+            if i + n > len(toks):
                 continue
-            if any(not text.joined(j, j + 1, " \n-/") for j in range(i, i + n - 1)):
+            keys = tuple(toks[j].key for j in range(i, i + n))  # numbers' keys are digits: they never match
+            if not (keys == p.keys if p.abbreviation else _phrase_like(keys, p.keys)):
                 continue
-            keys = tuple(toks[j].key for j in range(i, i + n))
-            if keys == p.keys if p.abbreviation else _phrase_like(keys, p.keys):
+            if all(text.joined(j, j + 1, " \n-/") for j in range(i, i + n - 1)):
                 found.append((p, i + n - 1))
         return sorted(found, key=lambda f: -len(f[0].keys))
+
+    def _could_start(self, first: str) -> list[Phrase]:
+        """Phrases whose first word this token could be (a loose test; :func:`_phrase_like` decides)."""
+        out = []
+        for p in self._by_first.get(confusion_class(first[0]), ()):
+            if p.abbreviation:
+                ok = first == p.keys[0]
+            elif len(p.keys) == 1:
+                ok = word_like(first, p.keys[0])
+            else:
+                ok = confusion_class(first) == confusion_class(p.keys[0]) or similarity(first, p.keys[0]) >= 0.5
+            if ok:
+                out.append(p)
+        return out
+
+    def marks(self, text: Text) -> list[tuple[int, Phrase]]:
+        """(token, phrase) of every phrase starting anywhere in ``text``, overlaps kept, in order (kept on ``text``)."""
+        key = ("marks", id(self))
+        found = text.memo.get(key)
+        if found is None:
+            found = text.memo[key] = [(j, p) for j in range(len(text.tokens)) for p, _ in self.at(text, j)]
+        return found
 
     def find(self, text: Text, names: set[str] | None = None) -> list[tuple[Phrase, int, int]]:
         """Every phrase found, as (phrase, first token, last token); overlapping ones keep the longest."""

@@ -26,7 +26,6 @@ from datetime import date
 
 from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.matching import ocr_letters, read_type_prefix
-from geo_ntm.names import fold
 from geo_ntm.search import search_units, units_index
 
 from .text import Text
@@ -92,13 +91,21 @@ class _Finder:
         self.mentions: list[UnitMention] = []
         self.taken: set[int] = set()
         self.groups = 0
+        self.indexes: dict[tuple, tuple] = {}
+        self.resolved: dict[tuple, object] = {}
 
     def run(self) -> list[UnitMention]:
         toks = self.text.tokens
-        folded = [fold(t.key) for t in toks]
+        keys = [t.key for t in toks]  # already folded: lower case, no diacritics
+        prefixes: dict[tuple, tuple[str, int]] = {}
         i = 0
         while i < len(toks):
-            unit_type, n = read_type_prefix(folded[i : i + 3]) if not toks[i].number else ("", 0)
+            unit_type, n = "", 0
+            if not toks[i].number:
+                words = tuple(keys[i : i + 3])
+                if words not in prefixes:
+                    prefixes[words] = read_type_prefix(list(words))
+                unit_type, n = prefixes[words]
             if n and self._keyword_ok(i, n):
                 end = self._after_keyword(i, n, unit_type)
                 if end is not None:
@@ -174,14 +181,19 @@ class _Finder:
 
     def _resolve(self, run: list[int], unit_type: str, via: str, group: int) -> UnitMention | None:
         levels = LEVELS_OF_TYPE.get(unit_type, ("province", "district"))
-        index, rows = units_index(self.atlas, self.day, levels)
+        if levels not in self.indexes:
+            self.indexes[levels] = units_index(self.atlas, self.day, levels)
+        index, rows = self.indexes[levels]
         toks = self.text.tokens
         caps = all(toks[j].caps for j in run)
         floor = CAPS_MIN_SCORE if caps or via == "bare" else LIST_MIN_SCORE if via == "list" else MIN_SCORE
         best = None  # (score, n, resolution)
         for n in range(1, len(run) + 1):
             name = ocr_letters(self.text.raw(run[0], run[n - 1])).replace("\n", " ")
-            res = index.resolve(f"{unit_type} {name}".strip(), min_score=floor)
+            query = (levels, f"{unit_type} {name}".strip(), floor)
+            if query not in self.resolved:  # a long document names the same units again and again
+                self.resolved[query] = index.resolve(query[1], min_score=floor)
+            res = self.resolved[query]
             if res.candidates and (best is None or res.candidates[0].score >= best[0]):
                 best = (res.candidates[0].score, n, res)
         if best is None:
@@ -203,11 +215,13 @@ class _Finder:
         """A name that matches no unit on the date: keep it if it named a unit on another date."""
         levels = LEVELS_OF_TYPE.get(unit_type, ())
         name = ocr_letters(self.text.raw(run[0], run[-1])).replace("\n", " ")
-        try:
-            hits = [h for h in search_units(self.atlas, f"{unit_type} {name}".strip(), limit=5)
-                    if h["level"] in levels and h["score"] >= 0.85]  # fmt: skip
-        except ValueError:
-            return None
+        query = ("history", f"{unit_type} {name}".strip())
+        if query not in self.resolved:
+            try:
+                self.resolved[query] = search_units(self.atlas, query[1], limit=5)
+            except ValueError:
+                self.resolved[query] = []
+        hits = [h for h in self.resolved[query] if h["level"] in levels and h["score"] >= 0.85]
         if not hits:
             return None
         candidates = [
