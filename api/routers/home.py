@@ -57,6 +57,11 @@ TEXT = {
                 "Bản đồ xã đặc biệt khó khăn",
                 "Xã ĐBKK theo ngày: tiêu chí còn thiếu, thôn còn thiếu so với mục tiêu 60%, xếp hạng, tải Excel.",
             ),
+            (
+                "/documents",
+                "Đọc văn bản, xem trên bản đồ",
+                "Tải lên công văn, kế hoạch: đơn vị, mức đạt, số liệu, chỉ tiêu được nêu, đối chiếu với dữ liệu.",
+            ),
             ("/docs", "Tài liệu API (OpenAPI)", "Mọi điểm truy cập, tham số và kiểu dữ liệu."),
             ("/healthz", "Tình trạng dịch vụ", ""),
         ],
@@ -104,6 +109,11 @@ TEXT = {
                 "/planning/map?lang=en",
                 "Map of especially difficult communes",
                 "ĐBKK communes on a date: criteria missing, villages short of the 60% target, ranking, Excel.",
+            ),
+            (
+                "/documents?lang=en",
+                "From a document to a map",
+                "Upload a letter or plan: the units, status, figures and targets it names, checked against the records.",
             ),
             ("/docs", "API documentation (OpenAPI)", "Every endpoint, parameter and type."),
             ("/healthz", "Service health", ""),

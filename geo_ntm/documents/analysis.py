@@ -253,7 +253,8 @@ def _unit_json(t: Text, u: UnitMention) -> dict:
 def _status_json(t: Text, p: StatusPhrase) -> dict:
     toks = t.tokens
     return {"id": p.id, **t.place(toks[p.first].start, toks[p.last].end), "text": p.text, "level": p.level,
-            "either": list(p.either), "dbkk": p.dbkk, "subject": p.subject, "units": p.units}  # fmt: skip
+            "either": list(p.either), "dbkk": p.dbkk, "subject": p.subject, "units": p.units,
+            "confidence": round(p.confidence, 4)}  # fmt: skip
 
 
 def _figure_json(t: Text, f: Figure) -> dict:
@@ -262,5 +263,5 @@ def _figure_json(t: Text, f: Figure) -> dict:
         "id": f.id, **t.place(toks[f.first].start, toks[f.first].start + len(f.text)), "text": f.text,
         "value": f.value, "unit": f.unit, "of": f.of, "metric": f.metric, "period": f.period, "year": f.year,
         "status": f.status.id if f.status else None, "level": f.status.level if f.status else None,
-        "target": f.target,
+        "target": f.target, "confidence": f.confidence,
     }  # fmt: skip

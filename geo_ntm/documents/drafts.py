@@ -120,11 +120,13 @@ def mention_rows(analysis: dict, checks: dict | None = None) -> list[dict]:
                      "unit_code": unit.get("code"), "unit_name": unit.get("name"), "unit_level": unit.get("level"),
                      "candidates": candidates})  # fmt: skip
     for s in analysis["statuses"]:
-        rows.append({**_place(s), "kind": "status", "level": s["level"] or ("dbkk" if s["dbkk"] else None)})
+        rows.append({**_place(s), "kind": "status", "level": s["level"] or ("dbkk" if s["dbkk"] else None),
+                     "confidence": s["confidence"]})  # fmt: skip
     for f in analysis["figures"]:
         c = fig_checks.get(f["id"], {})
         rows.append({**_place(f), "kind": "target_figure" if f["target"] else "figure", "value": f["value"],
                      "unit": f["unit"], "metric": f["metric"], "year": f["year"], "level": f["level"],
+                     "confidence": f["confidence"],
                      "records": c.get("records"), "verdict": c.get("verdict")})  # fmt: skip
     for t in analysis["targets"]:
         rows.append({**_place(t), "kind": "target", "metric": t["metric"], "value": t["target"],

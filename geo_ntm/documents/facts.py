@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from geo_ntm.matching import similarity
 from geo_ntm.status.levels import RANK
 
 from .text import Text
@@ -58,6 +59,7 @@ class StatusPhrase:
     either: tuple[str, ...] = ()  # "đạt chuẩn/hoàn thành nhiệm vụ": both levels
     subject: str | None = None  # the level noun it qualifies: commune, village, district
     units: list[str] = field(default_factory=list)  # unit mention ids it is about
+    confidence: float = 1.0  # how well the OCR'd words spell the status words (1.0: exactly)
 
 
 @dataclass
@@ -74,6 +76,7 @@ class Figure:
     year: int | None = None
     status: StatusPhrase | None = None
     target: bool = False
+    confidence: float = 1.0
 
 
 def status_phrases(text: Text) -> list[StatusPhrase]:
@@ -124,8 +127,15 @@ def _phrase(text: Text, group: list[tuple]) -> StatusPhrase | None:
     toks = text.tokens
     words = {j for _, a, b in group for j in range(a, b + 1)}
     gaps = [j for j in range(first, last + 1) if j not in words]
+    confidence = min(_spelling(text, p, a, b) for p, a, b in group)
     return StatusPhrase(f"s{toks[first].start}-{toks[last].end}", first, last, text.raw(first, last), level,
-                        "dbkk" in meanings, either, _subject(text, first, gaps))  # fmt: skip
+                        "dbkk" in meanings, either, _subject(text, first, gaps), confidence=confidence)  # fmt: skip
+
+
+def _spelling(text: Text, phrase, first: int, last: int) -> float:
+    """How well tokens ``first``..``last`` spell ``phrase`` (1.0 exactly; "néng thén méi" about 0.92)."""
+    written = "".join(t.key for t in text.tokens[first : last + 1])
+    return 1.0 if written == "".join(phrase.keys) else similarity(written, "".join(phrase.keys))
 
 
 def _subject(text: Text, first: int, gaps: list[int]) -> str | None:
@@ -219,7 +229,7 @@ def _figure(text: Text, i: int, by_first: dict, phrases: list[StatusPhrase]) -> 
     if value is None:
         return None
     after = text.text[t.end : t.end + 3]
-    last, unit, of = i, "", None
+    last, unit, of, spelled = i, "", None, 1.0
     if after.lstrip(" ").startswith("%"):
         unit = "%"
         end = t.end + after.index("%") + 1
@@ -228,21 +238,23 @@ def _figure(text: Text, i: int, by_first: dict, phrases: list[StatusPhrase]) -> 
         end = toks[last].end
         noun = _noun_after(text, last)
         if noun:
-            unit, last = noun
+            unit, last, spelled = noun
             end = toks[last].end
     else:
         noun = _noun_after(text, i)
         if noun is None:
             return None
-        unit, last = noun
+        unit, last, spelled = noun
         end = toks[last].end
     status = next((by_first[j] for j in range(last + 1, min(last + 4, len(toks))) if j in by_first), None)
     fig = Figure(f"f{t.start}-{end}", i, last, text.text[t.start : end], value, unit, of, status=status)
     fig.metric = _metric(text, fig, phrases)
+    # Sure of the number; less of what it counts when the noun was OCR-damaged, or unknown.
+    fig.confidence = round(spelled * (status.confidence if status else 1.0) * (1.0 if fig.metric else 0.6), 4)
     return fig
 
 
-def _noun_after(text: Text, i: int) -> tuple[str, int] | None:
+def _noun_after(text: Text, i: int) -> tuple[str, int, float] | None:
     toks = text.tokens
     j = i + 1
     if j >= len(toks) or not text.joined(i, j, " \n") or toks[j].number:
@@ -250,9 +262,9 @@ def _noun_after(text: Text, i: int) -> tuple[str, int] | None:
     hits = COUNTED_FINDER.at(text, j)
     if hits:
         p, last = hits[0]
-        return p.meaning, last
+        return p.meaning, last, _spelling(text, p, j, last)
     if toks[j].key in COMMUNE_OCR:
-        return "commune", j
+        return "commune", j, 0.8  # "15 xi": a two-letter word read after a number, OCR'd
     return None
 
 

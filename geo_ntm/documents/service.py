@@ -226,8 +226,9 @@ class DocumentService:
         for mention, fix in (corrections or {}).items():
             if mention not in mentions:
                 raise InvalidParameterError(f"correction of {mention!r}: no such unit mention in this document")
-            if isinstance(fix, dict) and "uid" in fix and fix["uid"] not in self.status.atlas.units.index:
-                raise InvalidParameterError(f"correction of {mention!r}: unknown unit version {fix['uid']!r}; "
+            uid = fix.get("uid") if isinstance(fix, dict) else None
+            if isinstance(uid, str) and uid not in self.status.atlas.units.index:
+                raise InvalidParameterError(f"correction of {mention!r}: unknown unit version {uid!r}; "
                                             "pick one from the candidates or /api/search")  # fmt: skip
             if fix is None:
                 merged.pop(mention, None)

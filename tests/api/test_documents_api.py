@@ -90,6 +90,8 @@ def test_review_sets_the_date_and_corrects_a_match(app, letter):
         ({"date": "1999-01-01"}, "begins on"),
         ({"corrections": {"u1-2": {"uid": "nowhere"}}}, "correction"),
         ({"corrections": {"u1-2": "yes"}}, "correction"),
+        ({"corrections": {"u56-65": {"uid": ["24@2010-09-28"]}}}, "correction of 'u56-65'"),
+        ({"corrections": {"u56-65": {"uid": "24"}}}, "unknown unit version"),
         ({"corrections": ["u1-2"]}, "corrections"),
     ],
 )
