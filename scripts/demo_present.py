@@ -209,6 +209,7 @@ def targets() -> list[dict]:
                 "source": "official",
                 "citation": f"{r['citation']} ({r['publisher']}, {r['published_on'] or 'undated'}, {r['source_url']}). "
                 f"{r['note']}",
+                "set_on": r["published_on"] if new else "",
             }
         )
     return out

@@ -30,6 +30,8 @@ class DifficultCommunes:
 
     ``reorganised`` holds the list's communes that did not exist as such on the date (merged in
     the 2025 reorganisation, or not yet formed), each with the units that hold its land then.
+    ``followed`` says that the rows of such communes were taken on their last day (a target set on
+    them is judged on what they were when they ceased, inside the units that hold them now).
     """
 
     day: date
@@ -43,6 +45,7 @@ class DifficultCommunes:
     reverse: bool
     filters: dict
     atlas: Atlas = field(repr=False)
+    followed: list[str] = field(default_factory=list)
 
     def totals(self) -> dict:
         """Sums over the rows: ĐBKK villages, NTM ones, the share, and the gap two ways.
@@ -78,7 +81,19 @@ class DifficultCommunes:
                     "en": f"List {self.commune_list.id} was not in force on {self.day.isoformat()}",
                 }
             )
-        if self.reorganised:
+        if self.followed:
+            last = ", ".join(sorted(self.followed))
+            out.append(
+                {
+                    "vi": f"Các xã trong danh sách không còn tồn tại vào ngày {self.day:%d/%m/%Y} (sắp xếp đơn vị hành "
+                    f"chính): số liệu là của ngày cuối cùng các xã còn tồn tại ({_vi_days(self.followed)}), mỗi xã "
+                    "kèm đơn vị hiện nay chứa nó. Các huyện mà mục tiêu đặt ra cũng không còn tồn tại.",
+                    "en": f"The listed communes no longer existed on {self.day.isoformat()} (reorganisation): the "
+                    f"figures are those of their last day ({last}), each with the unit that holds it now. The "
+                    "districts the target was set on no longer exist either.",
+                }
+            )
+        elif self.reorganised:
             out.append(
                 {
                     "vi": f"{len(self.reorganised)} xã trong danh sách không còn tồn tại vào ngày này (sắp xếp)",
@@ -127,8 +142,12 @@ ROW_FIELDS = [
     "criteria_missing_count", "criteria_missing_vi", "criteria_missing_en", "villages_total", "villages_ntm",
     "villages_kieu_mau", "villages_ntm_share", "dbkk_villages", "dbkk_villages_ntm", "dbkk_villages_listed",
     "dbkk_share", "target_id", "target", "needed", "gap", "below_target", "villages_as_of", "list_id",
-    "village_list_id", "source", "sources",
+    "village_list_id", "source", "sources", "as_of", "now_in",
 ]  # fmt: skip
+
+
+def _vi_days(days: list[str]) -> str:
+    return ", ".join(f"{d[8:10]}/{d[5:7]}/{d[0:4]}" for d in sorted(days))
 
 
 def difficult_communes(source, day: date | str, *, list_id: str | None = None, target_id: str | None = None,
@@ -182,7 +201,11 @@ def difficult_communes(source, day: date | str, *, list_id: str | None = None, t
     vl = village_list(records, day)
     targets = dbkk_targets(records, target_id)
     placed, gone = place_entries(book, dl, day)
-    rows = progress_rows(book, records, assessments, day, placed, dl, vl, targets)
+    rows = [{**r, "as_of": day.isoformat(), "now_in": None} for r in progress_rows(
+        book, records, assessments, day, placed, dl, vl, targets
+    )]  # fmt: skip
+    followed = _follow(book, records, assessments, dl, targets, gone, day) if not placed else []
+    rows += followed
     kept = order([r for r in rows if keep(r, district_code, statuses, criteria, below_target, min_gap)], sort, reverse)
     filters = {
         "district": district_code,
@@ -192,4 +215,27 @@ def difficult_communes(source, day: date | str, *, list_id: str | None = None, t
         "min_gap": min_gap,
     }
     used = [t for t in targets if any(r["target_id"] == t.id for r in rows)] if target_id is None else targets
-    return DifficultCommunes(day, dl, live, vl, used, kept, gone, sort, reverse, filters, atlas)
+    days = sorted({r["as_of"] for r in followed})
+    return DifficultCommunes(day, dl, live, vl, used, kept, gone, sort, reverse, filters, atlas, days)
+
+
+def _follow(book, records, assessments, dl, targets, gone: list[dict], day: date) -> list[dict]:
+    """Rows of listed communes that had ceased by ``day``, each on its last day, with the units holding it now.
+
+    After the 2025 reform a list's communes exist no more, but a target set on them (60% of their
+    villages by the end of 2025) outlives them: it is judged on what they were when they ceased.
+    """
+    by_day: dict[str, dict] = {}
+    for g in gone:
+        if g["reason"] == "reorganised":
+            by_day.setdefault(g["ceased_after"], {})[g["uid"]] = g
+    out = []
+    for last, found in sorted(by_day.items()):
+        on = date.fromisoformat(last)
+        entries = {e.unit_code: e for e in dl.entries}
+        placed = {uid: entries[g["code"]] for uid, g in found.items()}
+        vl = village_list(records, on)
+        for r in progress_rows(book, records, assessments, on, placed, dl, vl, targets):
+            now = found[r["uid"]]["now"]
+            out.append({**r, "as_of": last, "now_in": "; ".join(o["name"] for o in now) or None})
+    return out

@@ -42,6 +42,52 @@ _CHAINS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 CONTINUING = {"rename", "reclassification", "district_change", "partial_transfer"}
 NEW_UNIT = {"merge", "split", "reorganisation", "creation"}
 URBAN = {"Phường", "Thị trấn"}
+#: Columns of :meth:`StatusBook.on` and :meth:`StatusBook.for_year` after the unit's own.
+FRAME_COLUMNS = [
+    "uid",
+    "status",
+    "status_vi",
+    "status_en",
+    "decision_id",
+    "decision_no",
+    "decision_signed",
+    "decision_precision",
+    "year_label",
+    "authority",
+    "criteria_set",
+    "criteria_met",
+    "field",
+    "source",
+    "citation",
+    "formed_on",
+    "constituents",
+    "review_vi",
+    "review_en",
+    "held_before",
+    "review_state",
+    "review_on",
+    "review_document",
+    "review_source",
+    "constituents_past",
+    "known_by",
+]
+
+
+def past_of(constituents: list[dict]) -> str | None:
+    """What the constituents held the day before the merger: "all_ntm", "some_ntm", "none_ntm",
+    "unknown" (none NTM but some without data); None when there are none (wards and towns aside).
+
+    This is the constituents' past, never the unit's status: a second reading of the map.
+    """
+    counted = [c for c in constituents if c["status"] != "khong_ap_dung"]
+    if not counted:
+        return None
+    ntm = sum(RANK.get(c["status"], -1) >= 1 for c in counted)
+    if ntm == len(counted):
+        return "all_ntm"
+    if ntm:
+        return "some_ntm"
+    return "unknown" if any(c["status"] == "khong_du_lieu" for c in counted) else "none_ntm"
 
 
 @dataclass
@@ -73,27 +119,15 @@ class Status:
 
     @property
     def past(self) -> str | None:
-        """What the constituents held the day before the merger: "all_ntm", "some_ntm", "none_ntm",
-        "unknown" (none NTM but some without data); None when there are no constituents.
-
-        This is the constituents' past, never the unit's status: a second reading of the map.
-        """
-        if not self.constituents:
-            return None
-        counted = [c for c in self.constituents if c["status"] != "khong_ap_dung"]
-        ntm = sum(RANK.get(c["status"], -1) >= 1 for c in counted)
-        unknown = sum(c["status"] == "khong_du_lieu" for c in counted)
-        if counted and ntm == len(counted):
-            return "all_ntm"
-        if ntm:
-            return "some_ntm"
-        return "unknown" if unknown or not counted else "none_ntm"
+        """What the constituents held the day before the merger (see :func:`past_of`)."""
+        return past_of(self.constituents)
 
     @property
     def source(self) -> str | None:
         if self.decision is not None:
             return self.decision.source
         sources = {c["source"] for c in self.constituents if c.get("source")}
+        sources |= {self.review.source} if self.review is not None else set()
         return "illustrative" if "illustrative" in sources else (sources.pop() if sources else None)
 
     def summary(self, lang: str = "vi") -> str | None:
@@ -321,7 +355,8 @@ class StatusBook:
                     "known_by": s.bound.signed.isoformat() if s.bound else None,
                 }
             )
-        out = pd.DataFrame(rows)
+        # Named columns: a level with no units on the day (districts from 2025) is an empty frame, not an error.
+        out = pd.DataFrame(rows, columns=FRAME_COLUMNS)
         return units[["uid", "code", "name", "type", "parent_code", "province_code"]].merge(out, on="uid")
 
 

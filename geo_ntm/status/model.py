@@ -214,7 +214,8 @@ class PlanTarget:
     """A plan target: a metric over a scope to reach by a deadline.
 
     ``metric`` is one of :data:`METRICS`; ``scope`` names the districts (old codes) it covers,
-    empty for the whole province.
+    empty for the whole province. ``set_on`` is the day it was set or published, when known: a
+    target counts only from then (a province code can name another province before it).
     """
 
     id: str
@@ -227,6 +228,7 @@ class PlanTarget:
     scope: tuple[str, ...] = ()
     province_code: str | None = None
     citation: str | None = None
+    set_on: date | None = None
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,7 @@ def revision(query, unit_level: str, unit_code: str, tables=("decisions", "revoc
     return total
 
 
-_DATES = {"signed", "as_of", "valid_from", "valid_to", "deadline", "reviewed_on"}
+_DATES = {"signed", "as_of", "valid_from", "valid_to", "deadline", "reviewed_on", "set_on"}
 _TUPLES = {"criteria_met", "criteria_not_met", "scope"}
 
 

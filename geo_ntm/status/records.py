@@ -158,6 +158,7 @@ def plan_target(row: dict) -> PlanTarget:
         tuple(x for x in row.get("scope", "").split(";") if x),
         _none(row.get("province_code")),
         _none(row.get("citation")),
+        _date(row.get("set_on")),
     )
 
 

@@ -319,6 +319,12 @@ CREATE TABLE reviews (
 CREATE UNIQUE INDEX reviews_corrected_once ON reviews (supersedes) WHERE supersedes IS NOT NULL;
 CREATE INDEX reviews_unit ON reviews (unit_level, unit_code)
 """,
+    # 5: a plan target says when it was set (published), so that a province code reused by a new
+    # province (24: Bắc Giang, then the new Bắc Ninh) does not show the new province's goals in
+    # the old one's figures.
+    """
+ALTER TABLE plan_targets ADD COLUMN set_on TEXT
+""",
 ]
 #: Migrations whose number is here also run Python (in the same transaction) after their SQL.
 SEAL = 3

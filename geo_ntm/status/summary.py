@@ -94,7 +94,7 @@ def summary(
         "targets": [
             _progress(t, book, records, as_of, communes, districts)
             for t in records.plan_targets
-            if t.province_code in (None, province)
+            if t.province_code in (None, province) and (t.set_on is None or t.set_on <= as_of)
         ],
         "reported": _reported(records.reported, province, year, figures),
         "sources": {
@@ -172,10 +172,16 @@ def _clean(value):
 
 
 def dbkk_villages(book: StatusBook, records: Records, as_of: date, districts: tuple[str, ...] = ()) -> dict:
-    """Villages of the especially difficult communes (list in force on ``as_of``) and how many are NTM."""
+    """Villages of the especially difficult communes (list in force on ``as_of``) and how many are NTM.
+
+    ``villages``/``ntm``/``share`` count the especially difficult villages themselves; ``all_*``
+    count all villages of those communes, the target's denominator (the seed letter: "60% số thôn
+    thuộc các xã đặc biệt khó khăn").
+    """
     lists = [dl for dl in records.difficulty_lists if dl.kind == "commune" and dl.valid_from <= as_of]
     if not lists:
-        return {"list": None, "communes": 0, "villages": 0, "ntm": 0, "share": None}
+        return {"list": None, "communes": 0, "villages": None, "ntm": None, "share": None, "all_villages": None,
+                "all_ntm": None, "all_share": None, "as_of_counts": None}  # fmt: skip
     dl = max(lists, key=lambda d: d.valid_from)
     codes = [e.unit_code for e in dl.entries if _in_districts(book, e.unit_code, dl.valid_from, as_of, districts)]
     latest: dict[str, VillageCount] = {}
@@ -197,8 +203,8 @@ def dbkk_villages(book: StatusBook, records: Records, as_of: date, districts: tu
         "list": dl.id,
         "communes": len(codes),
         "communes_with_counts": len(latest),
-        "villages": total,
-        "ntm": ntm,
+        "villages": total if latest else None,
+        "ntm": ntm if latest else None,
         "share": round(ntm / total, 4) if total else None,
         "all_villages": all_total,
         "all_ntm": all_ntm,
@@ -211,13 +217,18 @@ def dbkk_villages(book: StatusBook, records: Records, as_of: date, districts: tu
 def _progress(t: PlanTarget, book, records, as_of, communes, districts) -> dict:
     if t.metric == "dbkk_villages_ntm_share":
         info = dbkk_villages(book, records, min(as_of, t.deadline), t.scope)
-        needed = math.ceil(t.target * info["villages"] - 1e-9)
-        current = info["share"]
+        # The target is over all villages of the listed communes; the ĐBKK villages' own share beside it.
+        current = info.get("all_share")
+        needed = math.ceil(t.target * info["all_villages"] - 1e-9) if current is not None else None
         extra = {
-            "villages": info["villages"],
-            "ntm_villages": info["ntm"],
+            "villages": info.get("all_villages"),
+            "ntm_villages": info.get("all_ntm"),
             # no village counts: the gap is unknown, not zero
-            "gap_villages": max(0, needed - info["ntm"]) if current is not None else None,
+            "gap_villages": max(0, needed - info["all_ntm"]) if needed is not None else None,
+            "dbkk_villages": info["villages"],
+            "dbkk_villages_ntm": info["ntm"],
+            "dbkk_share": info["share"],
+            "counts_as_of": info["as_of_counts"].isoformat() if info["as_of_counts"] else None,
         }
     elif t.metric.endswith("_share") and t.metric.removesuffix("_share") in COUNTED:
         xa = communes[communes["type"] == "Xã"]

@@ -79,8 +79,9 @@ def test_geojson_for_the_map(client):
 
 def test_after_the_reform_the_list_points_to_new_communes(client):
     body = client.get(URL, params={"date": "2025-08-01"}).json()
-    assert body["rows"] == [] and len(body["reorganised"]) == 14
-    assert any("did not exist" in n["en"] for n in body["notes"])
+    assert len(body["reorganised"]) == 14 and body["totals"]["communes"] == 14 and body["totals"]["dbkk_villages"] > 0
+    assert all(r["as_of"] == "2025-06-30" and r["now_in"] for r in body["rows"])
+    assert any("no longer existed on 2025-08-01" in n["en"] for n in body["notes"])
 
 
 def test_hostile_names_are_neutralised_in_downloads(tmp_path):

@@ -132,7 +132,10 @@ def test_rows_say_where_their_data_comes_from(june):
 
 def test_after_the_reform_listed_communes_are_reported_as_reorganised(service):
     r = difficult_communes(service, "2025-08-01")
-    assert r.rows == [] and len(r.reorganised) == 14
+    assert len(r.reorganised) == 14
+    # The rows follow the listed communes: each as on its last day, inside the unit that holds it now.
+    assert len(r.rows) == 14 and {row["as_of"] for row in r.rows} == {"2025-06-30"}
+    assert next(row for row in r.rows if row["code"] == "07564")["now_in"] == "Xã Biển Động"
     kim_son = next(g for g in r.reorganised if g["code"] == "07564")
     assert kim_son["ceased_after"] == "2025-06-30"
     assert [(n["code"], n["name"], n["share_of_old"]) for n in kim_son["now"]] == [("07573", "Xã Biển Động", 1.0)]
