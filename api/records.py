@@ -26,7 +26,7 @@ RecordId = Annotated[int, Path(ge=1, le=SQL_INT_MAX, description="the record's i
 HIDDEN = {"recorded_by"}  # who recorded it is in the audit trail (admins)
 
 UnitLevel = Literal["commune", "district", "village", "province"]
-Level = Literal["dat_chuan", "hoan_thanh", "nang_cao", "kieu_mau"]
+Level = Literal["dat_chuan", "hoan_thanh", "nang_cao", "kieu_mau", "hien_dai"]
 Source = Literal["official", "illustrative"]
 _CODE = re.compile(r"^(\d{2}|\d{3}|\d{5})$")
 _VILLAGE = re.compile(r"^\d{5}:\S.*$")
@@ -67,7 +67,9 @@ class _Common(BaseModel):
 class DecisionIn(_Common):
     """A recognition decision (Quyết định công nhận)."""
 
-    signed_precision: Literal["day", "year"] = "day"
+    signed_precision: Literal["day", "month", "year", "by", "inferred"] = Field(
+        "day", description="day; month or year (signed = its last day); by or inferred (on or before signed)"
+    )
     year_label: int | None = Field(None, ge=2000, le=2100, description="the 'năm' recognised (default: signing year)")
     criteria_set: str | None = _text(60)
     criteria_met: list[Annotated[int, Field(ge=0, le=1000)]] | None = Field(None, max_length=200)

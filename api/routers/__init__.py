@@ -15,12 +15,14 @@ from api.routers import (
     pages,
     planner_pages,
     planning,
+    present,
+    reviews,
     search,
     status,
     tokens,
 )
 
 ROUTERS = [health.router, home.router, boundaries.router, status.router, layers.router, ogc.router, pages.router]
-ROUTERS += [planning.router, search.router, planner_pages.router]
-ROUTERS += [decisions.router, imports.router, audit.router, tokens.router, embed.router, documents.router]
-ROUTERS += [document_pages.router]
+ROUTERS += [planning.router, present.router, search.router, planner_pages.router]
+ROUTERS += [decisions.router, reviews.router, imports.router, audit.router, tokens.router, embed.router]
+ROUTERS += [documents.router, document_pages.router]

@@ -77,7 +77,7 @@ class ReviewBoard:
             "units": len(rows),
             "by_state": {s: sum(r["review_state"] == s for r in rows) for s in REVIEW_STATES},
             "by_past": {p: sum(r["constituents_past"] == p for r in rows) for p in PASTS},
-            "by_group": {g: sum(r["commune_group"] == g for r in rows) for g in (1, 2, 3, None)},
+            "by_group": {str(g or "none"): sum(r["commune_group"] == g for r in rows) for g in (1, 2, 3, None)},
             "assessed": sum(r["criteria_met_count"] is not None for r in rows),
             "all_criteria_met": sum(
                 r["criteria_met_count"] == r["criteria_total"] for r in rows if r["criteria_total"]

@@ -58,7 +58,7 @@ def _standing(board) -> dict:
         "review_units": counts["units"],
         "by_review_state": counts["by_state"],
         "by_past": counts["by_past"],
-        "by_group": {str(k): v for k, v in counts["by_group"].items()},
+        "by_group": counts["by_group"],
         "assessed_2026_2030": len(assessed),
         "all_criteria_met_2026_2030": counts["all_criteria_met"],
         "not_assessed_2026_2030": counts["units"] - len(assessed),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 import pandas as pd
@@ -189,7 +189,12 @@ def check_record(
                 f"{rec.unit_code} ({name}) holds no {rec.level} on {rec.signed.isoformat()}; the revocation is "
                 "recorded anyway"
             )
-    elif (need := _needs(rec)) >= 1 and not any(RANK[lv] >= need for lv in held):
+    elif rec.level == "hien_dai" and not any(RANK[lv] >= 1 for lv in held):
+        warnings.append(
+            f"{rec.unit_code} ({name}) holds no NTM decision on {rec.signed.isoformat()}; the pilot's eligibility "
+            "(Decision 51/2025/QĐ-TTg, Annex II) is not in our sources, so the decision is recorded anyway"
+        )
+    elif rec.level != "hien_dai" and (need := _needs(rec)) >= 1 and not any(RANK[lv] >= need for lv in held):
         below = "NTM (dat_chuan or hoan_thanh)" if need == 1 else "nang_cao"
         _fail(
             f"{where}level",
@@ -218,6 +223,10 @@ def _check_decision_fields(d: Decision, where: str) -> Decision:
         _fail(f"{where}year_label", f"the year label {d.year_label} is more than one year from the signing date")
     if d.signed_precision == "year" and (d.signed.month, d.signed.day) != (12, 31):
         _fail(f"{where}signed", "with signed_precision 'year', write the date as 31 December of that year")
+    if d.signed_precision == "month" and (d.signed + timedelta(days=1)).day != 1:
+        _fail(f"{where}signed", "with signed_precision 'month', write the date as the last day of that month")
+    if d.signed_precision in ("by", "inferred") and not d.citation:
+        _fail(f"{where}citation", f"a date known as '{d.signed_precision}' needs the citation it is bounded by")
     if d.criteria_met is None:
         return d
     if not d.criteria_set:

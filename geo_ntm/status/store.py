@@ -271,6 +271,10 @@ class SqliteStore(StatusStore):
         """Current review steps of the units with these codes."""
         return unit_reviews(self._rows, unit_level, codes)
 
+    def review_revision(self, unit_level: str, unit_code: str) -> int:
+        """How many review steps touch a unit (its own, and corrections of them); only grows."""
+        return revision(self._rows, unit_level, unit_code, tables=("reviews",))
+
 
 def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";\n") if s.strip()]

@@ -206,6 +206,9 @@ class Writer:
     def unit_reviews(self, unit_level: str, codes) -> list[ReviewStep]:
         return unit_reviews(self._query, unit_level, codes)
 
+    def review_revision(self, unit_level: str, unit_code: str) -> int:
+        return revision(self._query, unit_level, unit_code, tables=("reviews",))
+
 
 def seal_existing(conn: sqlite3.Connection) -> None:
     """Chain the entries written before the chain existed, oldest first, and record the head."""
