@@ -111,7 +111,8 @@ def _add(w: Writer, service, body: ReviewIn, old: ReviewStep | None = None) -> t
         if body.state != "recognised":
             raise InvalidParameterError(
                 f"state: step {old.id} recognised the unit by decision #{old.decision_id}; to undo a recognition, "
-                f"correct or revoke that decision (POST /api/decisions/{old.decision_id}/corrections or /api/revocations)"
+                f"correct or revoke that decision (POST /api/decisions/{old.decision_id}/corrections, "
+                "or /api/revocations)"
             )
         step = replace(step, decision_id=old.decision_id)  # the decision stays the one already recorded
     elif body.state == "recognised":
