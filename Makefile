@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh machine:
 #   make run    run the service on the embedded Bắc Ninh (ex-Bắc Giang + Bắc Ninh) data
-#   make test   run the test suite (installs Debian's Chromium for the browser tests when root)
+#   make test   run the test suite (installs Debian's Chromium and gdal-bin for the browser and OGC tests when root)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -25,6 +25,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@scripts/ensure-chromium
+	@scripts/ensure-gdal
 	$(PY) -m pytest
 
 lint: $(STAMP)

@@ -31,6 +31,8 @@ class Cached:
     media_type: str
     etag: str
     headers: tuple[tuple[str, str], ...] = ()
+    #: Facts about the body kept beside it (e.g. the number of features matched), for what is added per request.
+    meta: dict | None = None
 
 
 def etag_for(version: int, key: tuple) -> str:
@@ -55,16 +57,17 @@ class ByteCache:
                 self._items.move_to_end(full)
             return hit
 
-    def get(self, version: int, key: tuple, make: Callable[[], tuple[bytes, str]], headers=()) -> Cached:
+    def get(self, version: int, key: tuple, make: Callable[[], tuple], headers=()) -> Cached:
+        """The answer for ``key``; on a miss ``make()`` gives ``(body, media_type[, meta])``."""
         hit = self.peek(version, key)
         if hit is not None:
             return hit
-        body, media_type = make()
+        body, media_type, *meta = make()
         full = (version, *key)
         zipped = None
         if any(m in media_type for m in COMPRESSIBLE) and len(body) > 512:
             zipped = gzip.compress(body, compresslevel=6, mtime=0)
-        item = Cached(body, zipped, media_type, etag_for(version, key), tuple(headers))
+        item = Cached(body, zipped, media_type, etag_for(version, key), tuple(headers), meta[0] if meta else None)
         with self._lock:
             self._items[full] = item
             self._bytes += len(body) + len(zipped or b"")

@@ -11,16 +11,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date
 
 import geopandas as gpd
 
-from geo_ntm.errors import DateOutOfRangeError, InvalidParameterError, NotFoundError
+from geo_ntm.errors import InvalidParameterError, NotFoundError
 from geo_ntm.layers.simplify import simplify_for_zoom, zoom_band
 from geo_ntm.layers.tiles import check_bbox
 from geo_ntm.status.layer import COLUMNS, status_frame
 from geo_ntm.status.levels import STATUSES
 from geo_ntm.status.service import StatusService
+from geo_ntm.when import Note, When, absence
 
 
 @dataclass(frozen=True)
@@ -133,22 +133,6 @@ assert set(FIELDS) == set(COLUMNS)
 
 
 @dataclass(frozen=True)
-class When:
-    """A date (by signing date) or a year-end (by "năm" label)."""
-
-    day: date | None = None
-    year: int | None = None
-
-    @property
-    def as_of(self) -> date:
-        return self.day if self.day is not None else date(self.year, 12, 31)
-
-    @property
-    def key(self) -> str:
-        return self.day.isoformat() if self.day is not None else f"y{self.year}"
-
-
-@dataclass(frozen=True)
 class Filters:
     bbox: tuple[float, float, float, float] | None = None
     district: str | None = None
@@ -183,20 +167,17 @@ class Catalog:
             raise NotFoundError(f"unknown layer {layer_id!r}; layers: {sorted(LAYERS)}")
         return LAYERS[layer_id]
 
-    def when(self, day: date | None = None, year: int | None = None) -> When:
-        """Validate a date or year (default: today)."""
-        if day is not None and year is not None:
-            raise InvalidParameterError("give date or year, not both")
-        start = self.atlas.covered_from
-        if year is not None:
-            if year < start.year or year > date.today().year + 1:
-                raise DateOutOfRangeError(f"year {year} is outside the data: {start.year}–{date.today().year}")
-            if date(year, 12, 31) < start:
-                raise DateOutOfRangeError(f"the data begin on {start}")
-            return When(year=year)
-        day = day or date.today()
-        self.atlas.check_date(day)
-        return When(day=day)
+    def note(self, layer_id: str, when: When) -> Note | None:
+        """Why the layer has no rows on ``when`` (None when it has some, or when it is merely filtered)."""
+        layer = self.layer(layer_id)
+        gone = absence(self.atlas, layer.level, when.as_of)
+        if gone is None and layer.dbkk_only and self.frame(layer_id, when).empty:
+            lists = [d for d in self.service.records().difficulty_lists if d.kind == "commune"]
+            live = [d for d in lists if d.valid_from <= when.as_of and (d.valid_to is None or when.as_of <= d.valid_to)]
+            if not live:
+                return Note("no_list", {"day": when.as_of})
+            return Note("list_communes_gone", {"day": when.as_of, "list": max(live, key=lambda d: d.valid_from).id})
+        return gone
 
     def frame(self, layer_id: str, when: When, band: int | None = None) -> gpd.GeoDataFrame:
         """The layer on ``when``, simplified for zoom band ``band`` (None: full detail)."""

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.auth import AdminDep
-from api.deps import StatusDep
+from api.deps import Day, StatusDep
 from api.records import SQL_INT_MAX
 from geo_ntm.auth.audit import audit_csv, audit_entries, chain_header, mark_breaks
 
@@ -20,8 +20,8 @@ router = APIRouter(prefix="/api", tags=["audit"])
 def audit(
     token: AdminDep,
     service: StatusDep,
-    since: Annotated[date | None, Query(description="first day (UTC), YYYY-MM-DD")] = None,
-    until: Annotated[date | None, Query(description="last day (UTC), YYYY-MM-DD")] = None,
+    since: Annotated[Day | None, Query(description="first day (UTC), YYYY-MM-DD")] = None,
+    until: Annotated[Day | None, Query(description="last day (UTC), YYYY-MM-DD")] = None,
     actor: Annotated[str | None, Query(max_length=200, description="token name or command actor")] = None,
     table: Annotated[str | None, Query(max_length=40, description="decisions, revocations, tokens, uploads …")] = None,
     action: Annotated[str | None, Query(max_length=20, description="add, revoke, stage")] = None,
@@ -46,8 +46,8 @@ def audit(
 def audit_export(
     token: AdminDep,
     service: StatusDep,
-    since: Annotated[date | None, Query()] = None,
-    until: Annotated[date | None, Query()] = None,
+    since: Annotated[Day | None, Query()] = None,
+    until: Annotated[Day | None, Query()] = None,
     actor: Annotated[str | None, Query(max_length=200)] = None,
     table: Annotated[str | None, Query(max_length=40)] = None,
     action: Annotated[str | None, Query(max_length=20)] = None,

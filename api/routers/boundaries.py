@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import AtlasDep
+from api.deps import AtlasDep, Day
 from geo_ntm.boundaries.atlas import OPEN_END, Atlas
 
 router = APIRouter(prefix="/api/boundaries", tags=["boundaries"])
@@ -79,7 +79,7 @@ def region(atlas: AtlasDep) -> dict:
 @router.get("/units")
 def units(
     atlas: AtlasDep,
-    on: Annotated[date, Query(alias="date", description="YYYY-MM-DD")],
+    on: Annotated[Day, Query(alias="date", description="YYYY-MM-DD")],
     level: Level = "commune",
     geometry: bool = True,
 ) -> Response:
@@ -97,7 +97,7 @@ def units(
 
 
 @router.get("/units/{ref}")
-def unit(atlas: AtlasDep, ref: str, on: Annotated[date | None, Query(alias="date")] = None) -> dict:
+def unit(atlas: AtlasDep, ref: str, on: Annotated[Day | None, Query(alias="date")] = None) -> dict:
     """One unit version (by code and date, or by uid code@valid_from) with its neighbours in time."""
     row = atlas.unit(ref, on)
     return {
@@ -109,7 +109,7 @@ def unit(atlas: AtlasDep, ref: str, on: Annotated[date | None, Query(alias="date
 
 
 @router.get("/units/{ref}/lineage")
-def lineage(atlas: AtlasDep, ref: str, on: Annotated[date | None, Query(alias="date")] = None) -> dict:
+def lineage(atlas: AtlasDep, ref: str, on: Annotated[Day | None, Query(alias="date")] = None) -> dict:
     """Every step of a unit's lineage back to the start of the history and forward to today."""
     row = atlas.unit(ref, on)
     return {"unit": unit_record(row), "steps": [_step(atlas, s) for s in atlas.lineage(row["uid"])]}
@@ -118,8 +118,8 @@ def lineage(atlas: AtlasDep, ref: str, on: Annotated[date | None, Query(alias="d
 @router.get("/crosswalk")
 def crosswalk(
     atlas: AtlasDep,
-    day_a: Annotated[date, Query(alias="from")],
-    day_b: Annotated[date, Query(alias="to")],
+    day_a: Annotated[Day, Query(alias="from")],
+    day_b: Annotated[Day, Query(alias="to")],
     level: Level = "commune",
     to_level: Level | None = None,
     format: Literal["json", "csv"] = "json",
@@ -134,8 +134,8 @@ def crosswalk(
 @router.get("/events")
 def events(
     atlas: AtlasDep,
-    since: Annotated[date | None, Query(alias="from")] = None,
-    until: Annotated[date | None, Query(alias="to")] = None,
+    since: Annotated[Day | None, Query(alias="from")] = None,
+    until: Annotated[Day | None, Query(alias="to")] = None,
     level: Level | None = None,
 ) -> list[dict]:
     """Reorganisation events, oldest first, optionally between two dates and for one level."""

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.auth import EditorDep
-from api.deps import StatusDep
+from api.deps import Day, StatusDep
 from api.records import (
     KINDS,
     SQL_INT_MAX,
@@ -212,7 +212,7 @@ CurrentQ = Annotated[bool, Query(description="false: also the records corrected 
 def list_decisions(
     request: Request, service: StatusDep, unit: UnitQ = None, unit_level: UnitLevel | None = None,
     level: Level | None = None, year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    signed_from: date | None = None, signed_to: date | None = None, source: Source | None = None,
+    signed_from: Day | None = None, signed_to: Day | None = None, source: Source | None = None,
     current: CurrentQ = True, limit: Limit = 100, offset: Offset = 0,
 ) -> Response:  # fmt: skip
     """Decisions, filtered by unit, unit level, level, 'năm' label, signing dates or source (public)."""

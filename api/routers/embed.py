@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import html
-from datetime import date
 from typing import Annotated, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from api.deps import CatalogDep, SettingsDep
+from api.deps import BaseUrlDep, CatalogDep, SettingsDep, WhenDep
 from api.i18n import language
 from api.routers.pages import TITLES
 from api.templating import templates
-from geo_ntm.catalog import LAYERS, When
+from geo_ntm.catalog import LAYERS
 from geo_ntm.errors import InvalidParameterError, NotFoundError
 from geo_ntm.layers.tiles import parse_bbox
+from geo_ntm.planning.lists import planning_day
 from geo_ntm.render.statusmap import MapSpec, status_map
+from geo_ntm.when import Note, When, absence, for_level, for_unit, today, years
 
 router = APIRouter(include_in_schema=False)
 
@@ -103,22 +104,27 @@ def _flag(value: str | None, default: bool, name: str) -> bool:
     raise InvalidParameterError(f"{name}={value!r}: write 1 or 0")
 
 
-def _base(request: Request, settings) -> str:
-    return (settings.public_url or str(request.base_url)).rstrip("/")
+def _embed_when(catalog, when: When, layer: str, district: str | None) -> When:
+    """The day an embed opens on when none is asked: today, unless what it shows is gone by then.
+
+    A district's map opens on the district's last day (districts were abolished in 2025), the
+    map of especially difficult communes on a day their list was in force; both say so.
+    """
+    if when.asked:
+        return when
+    atlas = catalog.atlas
+    if district is not None:
+        return for_unit(atlas, when, "district", district)
+    if layer == "districts":
+        return for_level(atlas, when, "district")
+    if layer == "dbkk":
+        day = planning_day(catalog.service.records(), atlas)
+        if day != when.as_of:
+            return When(day=day, asked=False, note=Note("dbkk_moved", {"wanted": when.as_of, "day": day}))
+    return when
 
 
-def _when(catalog, q: dict) -> When:
-    day = q.get("date")
-    year = q.get("year")
-    try:
-        day = date.fromisoformat(day) if day else None
-        year = int(year) if year else None
-    except ValueError:
-        raise InvalidParameterError("date must be YYYY-MM-DD and year a whole number, e.g. year=2023") from None
-    return catalog.when(day, year) if (day or year) else catalog.when(year=date.today().year - 1)
-
-
-def embed_spec(request: Request, catalog, settings, layer: str) -> MapSpec:
+def embed_spec(request: Request, catalog, settings, base: str, when: When, layer: str) -> MapSpec:
     """Read and check an embed URL's parameters; unknown ones are an error, not ignored."""
     q = dict(request.query_params)
     unknown = sorted(set(q) - EMBED_PARAMS)
@@ -129,34 +135,36 @@ def embed_spec(request: Request, catalog, settings, layer: str) -> MapSpec:
         raise InvalidParameterError(f"layer={layer!r}: allowed communes, districts, dbkk")
     if q.get("lang") not in (None, "vi", "en"):
         raise InvalidParameterError(f"lang={q['lang']!r}: allowed vi, en")
-    when = _when(catalog, q)
     lang = language(request)
     district = q.get("district")
+    when = _embed_when(catalog, when, layer, district)
     bounds = tuple(float(v) for v in catalog.atlas.units_on(when.as_of, "province").total_bounds)
+    title_extra = ""
     if district is not None:
         districts = catalog.atlas.units_on(when.as_of, "district").set_index("code")
         if district not in districts.index:
-            raise InvalidParameterError(
-                f"district={district!r} did not exist on {when.as_of}; districts then: {sorted(districts.index)}"
-            )
+            gone = absence(catalog.atlas, "district", when.as_of)
+            then = gone.text("en") if gone is not None else f"districts then: {sorted(districts.index)}"
+            raise InvalidParameterError(f"district={district!r} did not exist on {when.as_of}; {then}")
         bounds = tuple(float(v) for v in districts.loc[[district]].total_bounds)
+        title_extra = f" — {districts.loc[district, 'name']}"
     bbox = parse_bbox(q["bbox"]) if q.get("bbox") else None
     if bbox:
         bounds = bbox
     level = "district" if layer == "districts" else "commune"
-    title = EMBED_TITLES.get((lang, layer)) or TITLES[(lang, level)]
-    if district is not None:
-        title += f" — {catalog.atlas.units_on(when.as_of, 'district').set_index('code').loc[district, 'name']}"
+    title = (EMBED_TITLES.get((lang, layer)) or TITLES[(lang, level)]) + title_extra
     basemap = _flag(q.get("basemap"), False, "basemap")
     params = {k: v for k, v in q.items() if k not in ("year", "date")}
+    gone = absence(catalog.atlas, level, when.as_of)
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return MapSpec(
         title=title,
         layer=layer,
         lang=lang,
         year=when.year,
         date=when.day.isoformat() if when.day else None,
-        years=list(range(max(2013, catalog.atlas.covered_from.year + 1), date.today().year + 1)),
-        today=date.today().isoformat(),
+        years=years(catalog.atlas),
+        today=today().isoformat(),
         reform_date=catalog.atlas.reform_date.isoformat(),
         district=district,
         bbox=bbox,
@@ -170,27 +178,34 @@ def embed_spec(request: Request, catalog, settings, layer: str) -> MapSpec:
         base_map_attribution=settings.base_map_attribution,
         unit_page=None,
         share_url=f"/share?{urlencode({**params, 'layer': layer})}",
-        oembed_url=f"{_base(request, settings)}/oembed?{urlencode({'url': str(request.url)})}",
+        oembed_url=f"{base}/oembed?{urlencode({'url': base + here})}",
+        notes=[n.text(lang) for n in (when.note, gone) if n is not None],
     )
 
 
 @router.get("/embed/status", response_class=HTMLResponse)
-def embed_status(request: Request, catalog: CatalogDep, settings: SettingsDep) -> HTMLResponse:
-    """An embeddable status map; the view is set in the URL."""
-    return HTMLResponse(status_map(embed_spec(request, catalog, settings, "communes")))
+def embed_status(
+    request: Request, catalog: CatalogDep, settings: SettingsDep, base: BaseUrlDep, when: WhenDep
+) -> HTMLResponse:
+    """An embeddable status map; the view is set in the URL (default: today)."""
+    return HTMLResponse(status_map(embed_spec(request, catalog, settings, base, when, "communes")))
 
 
 @router.get("/embed/dbkk", response_class=HTMLResponse)
-def embed_dbkk(request: Request, catalog: CatalogDep, settings: SettingsDep) -> HTMLResponse:
-    """An embeddable map of the especially difficult communes."""
-    return HTMLResponse(status_map(embed_spec(request, catalog, settings, "dbkk")))
+def embed_dbkk(
+    request: Request, catalog: CatalogDep, settings: SettingsDep, base: BaseUrlDep, when: WhenDep
+) -> HTMLResponse:
+    """An embeddable map of the especially difficult communes (default: a day their list was in force)."""
+    return HTMLResponse(status_map(embed_spec(request, catalog, settings, base, when, "dbkk")))
 
 
 @router.get("/embed/district/{code}", response_class=HTMLResponse)
-def embed_district(request: Request, catalog: CatalogDep, settings: SettingsDep, code: str) -> HTMLResponse:
-    """An embeddable map of one district's communes."""
+def embed_district(
+    request: Request, catalog: CatalogDep, settings: SettingsDep, base: BaseUrlDep, when: WhenDep, code: str
+) -> HTMLResponse:
+    """An embeddable map of one district's communes (default: today, or the district's last day)."""
     request.scope["query_string"] = urlencode([*request.query_params.multi_items(), ("district", code)]).encode()
-    return HTMLResponse(status_map(embed_spec(Request(request.scope), catalog, settings, "communes")))
+    return HTMLResponse(status_map(embed_spec(Request(request.scope), catalog, settings, base, when, "communes")))
 
 
 def _embed_url_of(url: str) -> str | None:
@@ -212,17 +227,17 @@ def _embed_url_of(url: str) -> str | None:
 @router.get("/oembed")
 def oembed(
     request: Request,
-    settings: SettingsDep,
-    catalog: CatalogDep,
+    base: BaseUrlDep,
     url: Annotated[str, Query(max_length=2000)],
     maxwidth: Annotated[int | None, Query(ge=100, le=4000)] = None,
     maxheight: Annotated[int | None, Query(ge=100, le=4000)] = None,
     format: Literal["json", "xml"] = "json",
 ) -> Response:
     """oEmbed (JSON) for our map URLs, so content systems can embed by pasting a link."""
-    base = _base(request, settings)
-    ours = {urlsplit(base).netloc, request.url.netloc}
-    embed = _embed_url_of(url) if urlsplit(url).netloc in ours else None
+    # Ours: under the public base URL (which may have a path, behind a proxy) or the address asked.
+    bases = (base, str(request.base_url).rstrip("/"))
+    here = next((url[len(b) :] for b in bases if url.startswith(b + "/")), None)
+    embed = _embed_url_of(here) if here is not None else None
     if embed is None:
         raise NotFoundError(f"not a map of this service: {url[:200]!r}")
     if format == "xml":
@@ -257,10 +272,9 @@ def oembed(
 def share(
     request: Request,
     catalog: CatalogDep,
-    settings: SettingsDep,
+    base: BaseUrlDep,
+    when: WhenDep,
     layer: Literal["communes", "districts", "dbkk"] = "communes",
-    year: int | None = None,
-    on: Annotated[date | None, Query(alias="date")] = None,
     district: Annotated[str | None, Query(pattern=r"^\d{3}$")] = None,
     legend: bool = True,
     basemap: bool = False,
@@ -268,11 +282,10 @@ def share(
     width: Annotated[int, Query(ge=200, le=2000)] = 800,
     height: Annotated[int, Query(ge=200, le=2000)] = 600,
 ) -> HTMLResponse:
-    """The share dialog: the iframe snippet and the tile, GeoJSON and OGC URLs of a map."""
+    """The share dialog: the iframe snippet and the tile, GeoJSON and OGC URLs of a map (default: today)."""
     lang = language(request)
-    when = catalog.when(on, year) if (on or year) else catalog.when(year=date.today().year - 1)
-    base = _base(request, settings)
-    when_q = {"date": when.day.isoformat()} if when.day else {"year": when.year}
+    when = _embed_when(catalog, when, layer, district)
+    when_q = when.params
     params = {
         "layer": layer,
         **when_q,
@@ -318,7 +331,7 @@ def share(
         "snippet": snippet,
         "links": links,
         "title": title,
-        "years": list(range(max(2013, catalog.atlas.covered_from.year + 1), date.today().year + 1)),
+        "years": years(catalog.atlas),
         "layers": [(k, v.title_vi if lang == "vi" else v.title_en) for k, v in LAYERS.items() if k != "provinces"],
     }
     return templates.TemplateResponse(request, "share.html", context)

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from api.deps import CacheDep, CatalogDep
+from api.deps import BaseUrlDep, CacheDep, CatalogDep, WhenDep
 from api.http import cached, respond
-from geo_ntm.catalog import FIELDS, LAYERS, Filters, When
-from geo_ntm.errors import InvalidParameterError
+from geo_ntm.catalog import FIELDS, LAYERS, Filters
+from geo_ntm.errors import InvalidParameterError, NotFoundError
 from geo_ntm.layers import exports, raster
 from geo_ntm.layers.geojson import feature_collection, precision_for_zoom
 from geo_ntm.layers.mvt import mvt_tile
 from geo_ntm.layers.raster import png_tile
 from geo_ntm.layers.simplify import zoom_band
 from geo_ntm.layers.tiles import check_tile, parse_bbox
+from geo_ntm.when import level_period, today
 
 router = APIRouter(prefix="/api", tags=["layers"])
 
@@ -40,14 +41,6 @@ TILE_PROPERTIES = [
 ]
 
 
-async def when_of(
-    catalog: CatalogDep,
-    on: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD (default: today), by signing date")] = None,
-    year: Annotated[int | None, Query(ge=1900, le=2200, description="year-end, by the decisions' 'năm' label")] = None,
-) -> When:
-    return catalog.when(on, year)
-
-
 async def filters_of(
     bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat (WGS84)")] = None,
     district: Annotated[str | None, Query(pattern=r"^\d{3}$", description="district code, e.g. 219")] = None,
@@ -62,7 +55,6 @@ async def filters_of(
     ).check()
 
 
-WhenDep = Annotated[When, Depends(when_of)]
 FiltersDep = Annotated[Filters, Depends(filters_of)]
 
 
@@ -81,16 +73,17 @@ def _filter_key(f: Filters) -> tuple:
 
 
 @router.get("/layers")
-def catalogue(request: Request, catalog: CatalogDep) -> dict:
+def catalogue(catalog: CatalogDep, base: BaseUrlDep) -> dict:
     """The layers: titles, date range, bounds, fields and the links to every format."""
     atlas = catalog.atlas
-    bounds = [round(float(v), 5) for v in atlas.units_on(date.today(), "province").total_bounds]
-    base = str(request.base_url).rstrip("/")
+    now = today()
+    bounds = [round(float(v), 5) for v in atlas.units_on(now, "province").total_bounds]
     version = catalog.service.version()
     out = []
     for layer in LAYERS.values():
-        q = f"date={date.today().isoformat()}"
+        q = f"date={now.isoformat()}"
         level_dates = [d.isoformat() for d in atlas.change_dates(layer.level)]
+        first, last = level_period(atlas, layer.level)
         out.append(
             {
                 "id": layer.id,
@@ -101,13 +94,13 @@ def catalogue(request: Request, catalog: CatalogDep) -> dict:
                     "from": atlas.covered_from.isoformat(),
                     "to": None,
                     "boundary_changes": level_dates,
-                    "last_unit_date": atlas.reform_date.isoformat() if layer.level == "district" else None,
+                    "last_unit_date": last.isoformat() if last else None,
                 },
                 "bounds": bounds,
                 "fields": [{"name": k, "vi": v[0], "en": v[1]} for k, v in FIELDS.items()],
                 "links": {
                     "geojson": f"{base}/api/layers/{layer.id}.geojson?{q}",
-                    "ogc_items": f"{base}/ogc/collections/{layer.id}/items?datetime={date.today().isoformat()}",
+                    "ogc_items": f"{base}/ogc/collections/{layer.id}/items?datetime={now.isoformat()}",
                     "mvt": f"{base}/api/tiles/{layer.id}/{{z}}/{{x}}/{{y}}.mvt?{q}&v={version}",
                     "png": f"{base}/api/tiles/{layer.id}/{{z}}/{{x}}/{{y}}.png?{q}&v={version}",
                     "tilejson": f"{base}/api/tiles/{layer.id}/tilejson.json?{q}",
@@ -137,7 +130,10 @@ async def geojson(
     def make():
         frame = catalog.select(layer_id, when, zoom=zoom, filters=filters)
         precision = precision_for_zoom(zoom) if zoom is not None else 6
-        return feature_collection(frame, properties=list(wanted), precision=precision), "application/geo+json"
+        note = catalog.note(layer_id, when)
+        members = {"note": note.as_dict()} if note is not None else None
+        body = feature_collection(frame, properties=list(wanted), precision=precision, members=members)
+        return body, "application/geo+json"
 
     return respond(request, await cached(cache, version, key, make), version)
 
@@ -154,10 +150,20 @@ async def download(
     lang: Literal["vi", "en"] = "vi",
     resolution: Annotated[float, Query(ge=10, le=5000, description="GeoTIFF pixel, metres")] = 100,
 ) -> Response:
-    """A layer on a date as CSV, Excel, GeoPackage or a categorical GeoTIFF."""
+    """A layer on a date as CSV, Excel, GeoPackage or a categorical GeoTIFF.
+
+    On a date when the layer has no units (districts from 2025-07-01), CSV, Excel and GeoPackage
+    are valid empty files whose ``X-Note`` header says why; a GeoTIFF cannot be empty: 404, saying why.
+    """
     version = catalog.service.version()
     name = f"{layer_id}-{when.key}.{fmt}"
     key = ("download", layer_id, fmt, when.key, _filter_key(filters), lang, resolution)
+    note = catalog.note(layer_id, when)
+    if note is not None and fmt == "tif":
+        raise NotFoundError(f"{note.text('en')} A GeoTIFF of no units cannot be made; ask for another date.")
+    headers = [("Content-Disposition", f'attachment; filename="{name}"')]
+    if note is not None:
+        headers.append(("X-Note", note.header()))
 
     def make():
         frame = catalog.select(layer_id, when, filters=filters)
@@ -172,7 +178,7 @@ async def download(
             return exports.gpkg_bytes(frame[list(FIELDS) + ["geometry"]], layer_id), "application/geopackage+sqlite3"
         return raster.geotiff(frame, resolution_m=resolution, tags={"layer": layer_id, "as_of": when.key}), "image/tiff"
 
-    item = await cached(cache, version, key, make, headers=[("Content-Disposition", f'attachment; filename="{name}"')])
+    item = await cached(cache, version, key, make, headers=headers)
     return respond(request, item, version)
 
 
@@ -209,13 +215,12 @@ async def tile(
 
 @router.get("/tiles/{layer_id}/tilejson.json")
 def tilejson(
-    request: Request, catalog: CatalogDep, layer_id: LayerId, when: WhenDep, format: Literal["mvt", "png"] = "mvt"
+    catalog: CatalogDep, base: BaseUrlDep, layer_id: LayerId, when: WhenDep, format: Literal["mvt", "png"] = "mvt"
 ) -> dict:
     """TileJSON 3.0 for a layer on a date (vector or raster tiles)."""
     layer = catalog.layer(layer_id)
     version = catalog.service.version()
-    base = str(request.base_url).rstrip("/")
-    when_q = f"date={when.day.isoformat()}" if when.day else f"year={when.year}"
+    when_q = urlencode(when.params)
     bounds = [round(float(v), 5) for v in catalog.atlas.units_on(when.as_of, "province").total_bounds]
     out = {
         "tilejson": "3.0.0",

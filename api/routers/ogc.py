@@ -1,7 +1,9 @@
 """OGC API - Features (Part 1: Core, GeoJSON), so QGIS and other clients connect without custom code.
 
 Collections are the map layers; ``datetime`` picks the date (an instant, ``2023-12-31`` or
-``2023-12-31T00:00:00Z``; default today). Features are identified by their unit code.
+``2023-12-31T00:00:00Z``; default today). Features are identified by their unit code. A
+collection whose level has no units on that date (districts from 2025-07-01) answers an empty
+page with a ``note`` saying why; its temporal extent ends on the level's last day.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.deps import CacheDep, CatalogDep
-from api.http import cached, respond
-from geo_ntm.catalog import FIELDS, LAYERS, Filters, When
-from geo_ntm.errors import InvalidParameterError, NotFoundError
+from api.deps import BaseUrlDep, CacheDep, CatalogDep
+from api.http import cache_control, cached, etag_for, not_modified
+from geo_ntm.catalog import FIELDS, LAYERS, Filters
+from geo_ntm.errors import NotFoundError
 from geo_ntm.layers.geojson import feature_collection
 from geo_ntm.layers.tiles import parse_bbox
+from geo_ntm.when import When, level_period, parse_instant, resolve, today
 
 router = APIRouter(prefix="/ogc", tags=["OGC API - Features"])
 
@@ -29,31 +32,25 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 ]
 GEOJSON = "application/geo+json"
-
-
-def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+DatetimeQ = Annotated[str | None, Query(alias="datetime", description="an instant: 2023-12-31 (default: today)")]
 
 
 def _json(body: dict, media_type: str = "application/json") -> Response:
     return Response(orjson.dumps(body), media_type=media_type)
 
 
-def _datetime(catalog, text: str | None) -> When:
-    if not text:
-        return catalog.when()
-    if "/" in text:
-        raise InvalidParameterError("datetime intervals are not supported; give one instant, e.g. 2023-12-31")
-    try:
-        day = date.fromisoformat(text[:10])
-    except ValueError:
-        raise InvalidParameterError(f"datetime {text!r} is not a date; write e.g. 2023-12-31") from None
-    return catalog.when(day)
+def _when(atlas, text: str | None) -> When:
+    """The ``datetime`` instant (a date or an RFC 3339 date-time); none: today."""
+    return resolve(atlas, parse_instant(text) if text else None)
 
 
-def _collection(request: Request, catalog, layer) -> dict:
-    base = _base(request)
-    bounds = [float(v) for v in catalog.atlas.units_on(date.today(), "province").total_bounds]
+def _instant(day: date | None, end: bool = False) -> str | None:
+    return None if day is None else f"{day.isoformat()}T{'23:59:59' if end else '00:00:00'}Z"
+
+
+def _collection(base: str, catalog, layer) -> dict:
+    first, last = level_period(catalog.atlas, layer.level)
+    bounds = [float(v) for v in catalog.atlas.units_on(last or today(), "province").total_bounds]
     return {
         "id": layer.id,
         "title": layer.title_vi,
@@ -62,7 +59,8 @@ def _collection(request: Request, catalog, layer) -> dict:
         "crs": ["http://www.opengis.net/def/crs/OGC/1.3/CRS84"],
         "extent": {
             "spatial": {"bbox": [bounds], "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"},
-            "temporal": {"interval": [[f"{catalog.atlas.covered_from.isoformat()}T00:00:00Z", None]]},
+            # Districts end on their last day (2025-06-30): items of a later datetime are an empty page with a note.
+            "temporal": {"interval": [[_instant(first), _instant(last, end=True)]]},
         },
         "links": [
             {"href": f"{base}/ogc/collections/{layer.id}", "rel": "self", "type": "application/json"},
@@ -77,9 +75,8 @@ def _collection(request: Request, catalog, layer) -> dict:
 
 
 @router.get("")
-def landing(request: Request) -> Response:
+def landing(base: BaseUrlDep) -> Response:
     """OGC API landing page."""
-    base = _base(request)
     return _json(
         {
             "title": "geo-ntm",
@@ -106,21 +103,20 @@ def conformance() -> Response:
 
 
 @router.get("/collections")
-def collections(request: Request, catalog: CatalogDep) -> Response:
+def collections(catalog: CatalogDep, base: BaseUrlDep) -> Response:
     """The collections (one per map layer)."""
-    base = _base(request)
     return _json(
         {
             "links": [{"href": f"{base}/ogc/collections", "rel": "self", "type": "application/json"}],
-            "collections": [_collection(request, catalog, layer) for layer in LAYERS.values()],
+            "collections": [_collection(base, catalog, layer) for layer in LAYERS.values()],
         }
     )
 
 
 @router.get("/collections/{collection_id}")
-def collection(request: Request, catalog: CatalogDep, collection_id: str) -> Response:
+def collection(catalog: CatalogDep, base: BaseUrlDep, collection_id: str) -> Response:
     """One collection."""
-    return _json(_collection(request, catalog, catalog.layer(collection_id)))
+    return _json(_collection(base, catalog, catalog.layer(collection_id)))
 
 
 @router.get("/collections/{collection_id}/items")
@@ -128,15 +124,20 @@ async def items(
     request: Request,
     catalog: CatalogDep,
     cache: CacheDep,
+    base: BaseUrlDep,
     collection_id: str,
     bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat")] = None,
     limit: Annotated[int, Query(ge=1, le=10000)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    datetime_: Annotated[str | None, Query(alias="datetime")] = None,
+    datetime_: DatetimeQ = None,
 ) -> Response:
-    """Features of a collection, with bbox, limit, offset and datetime (one date)."""
+    """Features of a collection, with bbox, limit, offset and datetime (one instant).
+
+    The page of features is cached per data version; its links are written per request from
+    the public base URL, outside the cache, so no request header reaches a cached body.
+    """
     layer = catalog.layer(collection_id)
-    when = _datetime(catalog, datetime_)
+    when = _when(catalog.atlas, datetime_)
     filters = Filters(parse_bbox(bbox) if bbox else None).check()
     version = catalog.service.version()
     key = ("ogc", layer.id, when.key, filters.bbox, limit, offset)
@@ -144,58 +145,51 @@ async def items(
     def make():
         frame = catalog.select(layer.id, when, filters=filters)
         page = frame.iloc[offset : offset + limit]
-        body = orjson.loads(feature_collection(page, properties=list(FIELDS)))
-        params = {k: v for k, v in request.query_params.items() if k not in ("offset", "limit")}
-        link = f"{_base(request)}/ogc/collections/{layer.id}/items?"
-        links = [
-            {"href": link + urlencode({**params, "limit": limit, "offset": offset}), "rel": "self", "type": GEOJSON}
-        ]
-        if offset + limit < len(frame):
-            links.append(
-                {
-                    "href": link + urlencode({**params, "limit": limit, "offset": offset + limit}),
-                    "rel": "next",
-                    "type": GEOJSON,
-                }
-            )
-        if offset > 0:
-            links.append(
-                {
-                    "href": link + urlencode({**params, "limit": limit, "offset": max(0, offset - limit)}),
-                    "rel": "prev",
-                    "type": GEOJSON,
-                }
-            )
-        body.update(
-            {
-                "numberMatched": len(frame),
-                "numberReturned": len(page),
-                "links": links,
-                "timeStamp": datetime.now(UTC).isoformat(timespec="seconds"),
-            }
-        )
-        return orjson.dumps(body), GEOJSON
+        note = catalog.note(layer.id, when)
+        members = {
+            "numberMatched": len(frame),
+            "numberReturned": len(page),
+            "timeStamp": datetime.now(UTC).isoformat(timespec="seconds"),
+            **({"note": note.as_dict()} if note is not None else {}),
+        }
+        body = feature_collection(page, properties=list(FIELDS), members=members)
+        return body, GEOJSON, {"matched": len(frame)}
 
-    return respond(request, await cached(cache, version, key, make), version)
+    item = await cached(cache, version, key, make)
+    matched = item.meta["matched"]
+    query = {k: v for k, v in (("bbox", bbox), ("datetime", datetime_)) if v}
+    here = f"{base}/ogc/collections/{layer.id}/items?"
+    pages = [("self", offset)] + ([("next", offset + limit)] if offset + limit < matched else [])
+    pages += [("prev", max(0, offset - limit))] if offset > 0 else []
+    links = [
+        {"href": here + urlencode({**query, "limit": limit, "offset": at}), "rel": rel, "type": GEOJSON}
+        for rel, at in pages
+    ]
+    body = item.body[:-1] + b',"links":' + orjson.dumps(links) + b"}"
+    etag = etag_for(version, (*key, base))
+    headers = {"ETag": etag, "Cache-Control": cache_control(request, version), "X-Data-Version": str(version)}
+    if not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=GEOJSON, headers=headers)
 
 
 @router.get("/collections/{collection_id}/items/{feature_id}")
 def item(
-    request: Request,
     catalog: CatalogDep,
+    base: BaseUrlDep,
     collection_id: str,
     feature_id: str,
-    datetime_: Annotated[str | None, Query(alias="datetime")] = None,
+    datetime_: DatetimeQ = None,
 ) -> Response:
     """One feature, by unit code."""
     layer = catalog.layer(collection_id)
-    frame = catalog.select(layer.id, _datetime(catalog, datetime_))
+    frame = catalog.select(layer.id, _when(catalog.atlas, datetime_))
     row = frame[frame["code"] == feature_id]
     if row.empty:
         raise NotFoundError(f"no feature {feature_id!r} in {layer.id} on that date; feature ids are unit codes")
     body = orjson.loads(feature_collection(row, properties=list(FIELDS)))["features"][0]
     body["links"] = [
-        {"href": f"{_base(request)}/ogc/collections/{layer.id}/items/{feature_id}", "rel": "self", "type": GEOJSON},
-        {"href": f"{_base(request)}/ogc/collections/{layer.id}", "rel": "collection", "type": "application/json"},
+        {"href": f"{base}/ogc/collections/{layer.id}/items/{feature_id}", "rel": "self", "type": GEOJSON},
+        {"href": f"{base}/ogc/collections/{layer.id}", "rel": "collection", "type": "application/json"},
     ]
     return _json(body, GEOJSON)

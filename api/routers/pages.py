@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import CatalogDep, SettingsDep
+from api.deps import CatalogDep, SettingsDep, WhenDep
 from api.i18n import language
 from api.templating import templates
-from geo_ntm.catalog import When
 from geo_ntm.errors import InvalidParameterError
+from geo_ntm.i18n import day_text
 from geo_ntm.palette import COLORS
 from geo_ntm.render.printmap import print_map
 from geo_ntm.render.statusmap import MapSpec, status_map
 from geo_ntm.status.levels import LABELS
 from geo_ntm.status.model import METRICS
 from geo_ntm.status.summary import summary
+from geo_ntm.when import When, absence, level_period, today, years
 
 router = APIRouter(include_in_schema=False)
 
@@ -76,7 +78,9 @@ DASH = {
         "illustrative_text": "Kết quả từng xã là minh họa, khớp với tổng số đã công bố; không dùng làm số liệu chính thức.",
         "sources": "Nguồn: ranh giới GSO/vietnam63 (2013) và phương án sắp xếp 2025; kết quả cấp huyện và tổng số: "
         "báo cáo của tỉnh (Công văn 687/UBND-NN năm 2024); kết quả cấp xã: minh họa.",
-        "year_label": "Năm {y} (theo năm công nhận, tính đến 31/12/{y})",
+        "today": "Hôm nay",
+        "date": "hoặc ngày",
+        "at_deadline": "tại thời hạn",
         "language": "Ngôn ngữ",
     },
     "en": {
@@ -125,7 +129,9 @@ DASH = {
         "them as official figures.",
         "sources": "Sources: GSO/vietnam63 boundaries (2013) and the 2025 reorganisation; district results and "
         "totals: provincial reports (letter 687/UBND-NN, 2024); commune results: illustrative.",
-        "year_label": "Year {y} (by recognition year, as of 31 Dec {y})",
+        "today": "Today",
+        "date": "or a date",
+        "at_deadline": "at the deadline",
         "language": "Language",
     },
 }
@@ -145,24 +151,29 @@ NEW_METRICS = {
 }
 
 
-def _spec(request: Request, catalog, settings, lang: str, level: str, when: When, **extra) -> MapSpec:
+def _spec(catalog, settings, lang: str, level: str, when: When, **extra) -> MapSpec:
     atlas = catalog.atlas
-    today = date.today()
-    years = list(range(max(2013, atlas.covered_from.year + 1), today.year + 1))
+    now = today()
     bounds = tuple(float(v) for v in atlas.units_on(when.as_of, "province").total_bounds)
+    # The year control offers only the years in which the level has units (no districts after 2025-06-30).
+    _, last = level_period(atlas, level)
+    offered = [y for y in years(atlas, now) if last is None or date(y, 12, 31) <= last]
+    note = absence(atlas, level, when.as_of)
+    notes = [n.text(lang) for n in (when.note, note) if n is not None]
     return MapSpec(
         title=TITLES[(lang, level)],
         layer=LAYER_OF[level],
         lang=lang,
         year=when.year,
         date=when.day.isoformat() if when.day else None,
-        years=years,
-        today=today.isoformat(),
+        years=offered,
+        today=now.isoformat() if last is None or now <= last else "",
         reform_date=atlas.reform_date.isoformat(),
         bounds=bounds,
         base_map_url=settings.base_map_url,
         base_map_attribution=settings.base_map_attribution,
         unit_page=f"/planning/communes/{{code}}?lang={lang}",
+        notes=notes,
         **extra,
     )
 
@@ -172,16 +183,14 @@ def status_page(
     request: Request,
     catalog: CatalogDep,
     settings: SettingsDep,
+    when: WhenDep,
     level: Level = "commune",
-    on: Annotated[date | None, Query(alias="date")] = None,
-    year: Annotated[int | None, Query()] = None,
     district: Annotated[str | None, Query(pattern=r"^\d{3}$")] = None,
     history: bool = True,
 ) -> HTMLResponse:
-    """The status choropleth of communes or districts on a date or year-end."""
+    """The status choropleth of communes or districts on a date or year-end (default: today)."""
     lang = language(request)
-    when = catalog.when(on, year) if (on or year) else catalog.when(year=date.today().year - 1)
-    spec = _spec(request, catalog, settings, lang, level, when, district=district, history=history)
+    spec = _spec(catalog, settings, lang, level, when, district=district, history=history)
     return HTMLResponse(status_map(spec))
 
 
@@ -190,14 +199,12 @@ def print_page(
     request: Request,
     catalog: CatalogDep,
     fmt: Literal["png", "pdf"],
+    when: WhenDep,
     level: Level = "commune",
-    on: Annotated[date | None, Query(alias="date")] = None,
-    year: Annotated[int | None, Query()] = None,
     province: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
 ) -> Response:
-    """A printable map (A4 landscape) with title, legend, date, scale and source line."""
+    """A printable map (A4 landscape) with title, legend, date, scale and source line (default: today)."""
     lang = language(request)
-    when = catalog.when(on, year) if (on or year) else catalog.when(year=date.today().year - 1)
     frame = catalog.select(LAYER_OF[level], when)
     provinces = catalog.atlas.units_on(when.as_of, "province")
     province = province or provinces["code"].iloc[0]
@@ -211,16 +218,18 @@ def print_page(
         districts = catalog.select("districts", when)
         districts = districts[districts["province_code"] == province]
     name = provinces.set_index("code").loc[province, "name"]
-    as_of = (f"31/12/{when.year}" if lang == "vi" else f"31 Dec {when.year}") if when.year else when.day.isoformat()
+    note = absence(catalog.atlas, level, when.as_of)
     body = print_map(
         frame,
         title=f"{TITLES[(lang, level)]} — {name}",
-        as_of=as_of,
+        as_of=day_text(when.as_of, lang) + (f" ({when.label(lang)})" if when.year is not None else ""),
         lang=lang,
         districts=districts,
         illustrative=bool((frame["source"] == "illustrative").any()),
         fmt=fmt,
         source_line=DASH[lang]["sources"],
+        note=note.text(lang) if note is not None else None,
+        outline=provinces[provinces["code"] == province],
     )
     media = "image/png" if fmt == "png" else "application/pdf"
     filename = f"ntm-{level}-{province}-{when.key}.{fmt}"
@@ -231,34 +240,38 @@ def print_page(
 def dashboard(
     request: Request,
     catalog: CatalogDep,
-    year: Annotated[int | None, Query()] = None,
+    when: WhenDep,
     province: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
 ) -> HTMLResponse:
-    """The figures the province reports, by district, against the plan, with the map."""
+    """The figures the province reports, by district, against the plan, with the map (default: today)."""
     lang = language(request)
-    year = year or date.today().year - 1
-    catalog.when(year=year)
     service = catalog.service
-    provinces = catalog.atlas.units_on(date(year, 12, 31), "province")
+    provinces = catalog.atlas.units_on(when.as_of, "province")
     if province is not None and province not in set(provinces["code"]):
         raise InvalidParameterError(
-            f"province {province} did not exist at the end of {year}; then: {sorted(provinces['code'])}"
+            f"province {province} did not exist on {when.as_of}; then: {sorted(provinces['code'])}"
         )
-    s = summary(service.book(), service.records(), year=year, province=province)
+    s = summary(service.book(), service.records(), year=when.year, day=when.day, province=province)
     villages_new = next((r["reported"] for r in s["reported"] if r["metric"] == "villages_kieu_mau_new"), None)
     t = DASH[lang]
+    query = {**when.params, "lang": lang, "province": s["province"]}
     context = {
         "lang": lang,
         "t": t,
         "s": s,
-        "year": year,
-        "label": t["year_label"].format(y=year),
-        "years": list(range(max(2013, catalog.atlas.covered_from.year + 1), date.today().year + 1)),
+        "year": when.year,
+        "day": when.day.isoformat() if when.day else "",
+        "today": today().isoformat(),
+        "label": when.label(lang),
+        "years": years(catalog.atlas),
         "provinces": list(zip(provinces["code"], provinces["name"])),
         "labels": LABELS[lang],
         "palette": COLORS,
         "villages_new": int(villages_new) if villages_new else None,
         "metrics": {k: v[0 if lang == "vi" else 1] for k, v in METRICS.items()} | NEW_METRICS[lang],
+        "notes": [n[lang] for n in s["notes"]],
+        "print_query": urlencode(query),
+        "map_query": urlencode({**when.params, "lang": lang, "history": "false"}),
         "pct": lambda v: "—" if v is None else f"{v * 100:.1f}%".replace(".", "," if lang == "vi" else "."),
     }
     return templates.TemplateResponse(request, "dashboard.html", context)

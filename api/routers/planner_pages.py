@@ -9,18 +9,18 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.deps import SettingsDep, StatusDep
+from api.deps import SettingsDep, StatusDep, WhenDep
 from api.i18n import language
 from api.planner_text import PAGE, SCRIPT
 from api.planner_text_commune import COMMUNE
 from api.routers.planning import Sort, StatusKey
 from api.templating import templates
-from geo_ntm.errors import InvalidParameterError
 from geo_ntm.palette import COLORS, NO_DATA, OUTLINE, PATTERN_INK, PATTERNS
 from geo_ntm.planning import commune_dossier, difficult_communes, list_versions, reform_view
-from geo_ntm.planning.lists import in_force
+from geo_ntm.planning.lists import planning_day
 from geo_ntm.planning.rows import reference_set
 from geo_ntm.status.levels import LABELS
+from geo_ntm.when import today
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,7 +33,6 @@ DEFAULT_TARGET = 0.6
 #: Row fields the page script does not show (it gets the rest inline, so the first view needs no request).
 UNUSED = {"criteria_met", "criteria_met_vi", "criteria_met_en", "sources", "uid", "name_en"}
 
-DateQ = Annotated[date | None, Query(alias="date", description="YYYY-MM-DD")]
 TextQ = Annotated[str | None, Query(min_length=1, max_length=100)]
 
 
@@ -48,16 +47,6 @@ def _pct(v: float | None, lang: str) -> str:
         return "—"
     text = f"{v * 100:.1f}".rstrip("0").rstrip(".")
     return (text.replace(".", ",") if lang == "vi" else text) + "%"
-
-
-def _planning_day(records, atlas, wanted: date | None = None) -> date:
-    """``wanted`` moved into the nearest period of a commune list (default: today, before the reform)."""
-    wanted = wanted or min(date.today(), atlas.reform_date - timedelta(days=1))
-    lists = [d for d in records.difficulty_lists if d.kind == "commune"]
-    if not lists or any(in_force(d, wanted) for d in lists):
-        return wanted
-    inside = [min(max(wanted, d.valid_from), d.valid_to or max(wanted, d.valid_from)) for d in lists]
-    return min(inside, key=lambda d: abs((d - wanted).days))
 
 
 def _share_classes(target: float, lang: str) -> list[dict]:
@@ -108,7 +97,7 @@ def planning_map(
     request: Request,
     service: StatusDep,
     settings: SettingsDep,
-    on: DateQ = None,
+    when: WhenDep,
     list_id: Annotated[str | None, Query(alias="list", min_length=1, max_length=100)] = None,
     district: TextQ = None,
     status: Annotated[list[StatusKey] | None, Query()] = None,
@@ -116,10 +105,13 @@ def planning_map(
     below_target: bool | None = None,
     sort: Sort = "closest",
 ) -> HTMLResponse:
-    """The map and ranking of the especially difficult communes on a date, with filters and downloads."""
+    """The map and ranking of the especially difficult communes on a date, with filters and downloads.
+
+    Default: the last day the listed communes existed (before the 2025 reform), inside a list's period.
+    """
     lang = language(request)
     atlas, records = service.atlas, service.records()
-    day = on or _planning_day(records, atlas)
+    day = when.as_of if when.asked else planning_day(records, atlas)
     result = difficult_communes(
         service, day, list_id=list_id, district=district, status=status, missing=missing,
         below_target=below_target, sort=sort,
@@ -207,18 +199,15 @@ def commune_page(
     service: StatusDep,
     settings: SettingsDep,
     code: Annotated[str, Path(pattern=r"^(\d{3}|\d{5})$", description="commune code (a district code redirects)")],
-    on: DateQ = None,
-    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    when: WhenDep,
 ) -> HTMLResponse:
     """One commune: status, decisions, lineage, villages over time, ĐBKK lists, criteria, gap to the target."""
     lang = language(request)
-    if on is not None and year is not None:
-        raise InvalidParameterError(f"give date or year, not both (got date={on.isoformat()} and year={year})")
-    day = on or (date(year, 12, 31) if year is not None else None)
+    day = when.as_of if when.asked else None  # default: the code's latest version (on its last day if it is gone)
     atlas = service.atlas
     if len(code) == 3:  # the status map's district popups link here: show that district's communes
         unit = atlas.unit(code, on=day)
-        where = _planning_day(service.records(), atlas, day or min(unit["valid_to"], date.today()))
+        where = planning_day(service.records(), atlas, day or min(unit["valid_to"], today()))
         params = {"district": code, "date": where.isoformat(), "lang": lang}
         return RedirectResponse(f"/planning/map?{urlencode(params)}", status_code=303)
     d = commune_dossier(service, code, day)
@@ -228,7 +217,7 @@ def commune_page(
         reform = reform_view(service, code, d["date"])
     d["lineage"] = _lineage_links(d["lineage"], lang)
     before_reform = min(date.fromisoformat(d["date"]), atlas.reform_date - timedelta(days=1))
-    map_day = _planning_day(service.records(), atlas, before_reform)
+    map_day = planning_day(service.records(), atlas, before_reform)
     west, south, east, north = (float(v) for v in unit["geometry"].bounds)
     pad = max(east - west, north - south) * 0.6
     context = {

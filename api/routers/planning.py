@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 import orjson
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from api.deps import StatusDep
+from api.deps import Day, StatusDep, WhenDep
 from geo_ntm.planning import commune_dossier, difficult_communes, list_versions, ranking_csv, ranking_xlsx, reform_view
+from geo_ntm.planning.lists import planning_day
 
 router = APIRouter(prefix="/api/planning", tags=["planning"])
 
@@ -20,7 +20,7 @@ StatusKey = Literal[
     "chua_dat", "dat_chuan", "hoan_thanh", "nang_cao", "kieu_mau", "cho_ra_soat", "khong_ap_dung", "khong_du_lieu"
 ]
 CodeP = Annotated[str, Path(pattern=r"^\d{5}$", description="five-digit commune code, e.g. 07624")]
-DateQ = Annotated[date | None, Query(alias="date", description="YYYY-MM-DD (default: the code's latest version)")]
+DateQ = Annotated[Day | None, Query(alias="date", description="YYYY-MM-DD (default: the code's latest version)")]
 TextQ = Annotated[str | None, Query(min_length=1, max_length=100)]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,7 +33,7 @@ def _download(body: bytes, media_type: str, name: str) -> Response:
 @router.get("/difficult-communes")
 def difficult(
     service: StatusDep,
-    on: Annotated[date, Query(alias="date", description="YYYY-MM-DD: the list, statuses and counts of that day")],
+    when: WhenDep,
     list_id: Annotated[str | None, Query(alias="list", min_length=1, max_length=100)] = None,
     target: TextQ = None,
     district: TextQ = None,
@@ -45,7 +45,11 @@ def difficult(
     reverse: bool = False,
     format: Format = "json",
 ) -> Response:
-    """Especially difficult communes on a date: status, criteria missing, villages, gap to the target."""
+    """Especially difficult communes on a date: status, criteria missing, villages, gap to the target.
+
+    Default date: the last day the listed communes existed (before the 2025 reform), inside a list's period.
+    """
+    on = when.as_of if when.asked else planning_day(service.records(), service.atlas)
     result = difficult_communes(
         service, on, list_id=list_id, target_id=target, district=district, status=status, missing=missing,
         below_target=below_target, min_gap=min_gap, sort=sort, reverse=reverse,

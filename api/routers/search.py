@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from api.deps import AtlasDep
+from api.deps import AtlasDep, Day
 from geo_ntm.search import MAX_LIMIT, search_units
 
 router = APIRouter(prefix="/api", tags=["search"])
@@ -17,7 +16,7 @@ router = APIRouter(prefix="/api", tags=["search"])
 def search(
     atlas: AtlasDep,
     q: Annotated[str, Query(min_length=1, max_length=100, description="a name: 'son dong', 'TT Tây Yên Tử'")],
-    on: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD; default: today and former names")] = None,
+    on: Annotated[Day | None, Query(alias="date", description="YYYY-MM-DD; default: today and former names")] = None,
     level: Literal["commune", "district", "province"] | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
 ) -> dict:

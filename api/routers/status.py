@@ -2,51 +2,43 @@
 
 from __future__ import annotations
 
-import math
-from datetime import date
 from typing import Annotated, Literal
 
 import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.deps import CacheDep, StatusDep
+from api.deps import CacheDep, StatusDep, WhenDep
 from api.http import cached, respond
 from geo_ntm.errors import InvalidParameterError
 from geo_ntm.status.criteria import criteria_sets
 from geo_ntm.status.summary import summary as make_summary
+from geo_ntm.when import absence
 
 router = APIRouter(prefix="/api", tags=["status"])
 
 Level = Literal["commune", "district", "province"]
-YearQ = Annotated[int | None, Query(ge=2010, le=2100, description="year-end, by the decisions' 'năm' label")]
-DateQ = Annotated[date | None, Query(alias="date", description="YYYY-MM-DD, by signing date")]
-
-
-def when(on: date | None, year: int | None) -> tuple[date | None, int | None]:
-    if (on is None) == (year is None):
-        raise InvalidParameterError("give either date=YYYY-MM-DD or year=YYYY (not both, not neither)")
-    return on, year
-
-
-def _clean(v):
-    return None if isinstance(v, float) and math.isnan(v) else v
 
 
 @router.get("/status")
-async def status(request: Request, service: StatusDep, cache: CacheDep, on: DateQ = None, year: YearQ = None,
-                 level: Level = "commune") -> Response:
-    """Status of every unit of a level on a date or at a year-end, with the decision behind it."""
-    on, year = when(on, year)
+async def status(
+    request: Request, service: StatusDep, cache: CacheDep, when: WhenDep, level: Level = "commune"
+) -> Response:
+    """Status of every unit of a level on a date or at a year-end (default: today), with the decision behind it.
+
+    A level with no units that day (districts from 2025-07-01) answers ``[]`` with an ``X-Note`` header saying why.
+    """
     version = service.version()
+    note = absence(service.atlas, level, when.as_of)
 
     def make():
         book = service.book()
-        frame = book.on(on, level) if on else book.for_year(year, level)
+        frame = book.on(when.day, level) if when.day else book.for_year(when.year, level)
         body = frame.astype(object).where(frame.notna(), None).to_json(orient="records", force_ascii=False)
         return body.encode(), "application/json"
 
-    return respond(request, await cached(cache, version, ("status", on, year, level), make), version)
+    headers = [("X-Note", note.header())] if note is not None else []
+    return respond(request, await cached(cache, version, ("status", when.key, level), make, headers), version)
 
 
 @router.get("/summary")
@@ -54,24 +46,23 @@ async def summary(
     request: Request,
     service: StatusDep,
     cache: CacheDep,
-    on: DateQ = None,
-    year: YearQ = None,
+    when: WhenDep,
     province: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
 ) -> Response:
-    """The figures the province reports, with progress against plan targets and published figures."""
-    on, year = when(on, year)
+    """The figures the province reports (default: today), with progress against plan targets and published figures."""
     if province is not None:
-        day = on or date(year, 12, 31)
-        known = set(service.atlas.units_on(day, "province")["code"])
+        known = set(service.atlas.units_on(when.as_of, "province")["code"])
         if province not in known:
-            raise InvalidParameterError(f"province {province} did not exist on {day}; provinces then: {sorted(known)}")
+            raise InvalidParameterError(
+                f"province {province} did not exist on {when.as_of}; provinces then: {sorted(known)}"
+            )
     version = service.version()
 
     def make():
-        body = make_summary(service.book(), service.records(), year=year, day=on, province=province)
+        body = make_summary(service.book(), service.records(), year=when.year, day=when.day, province=province)
         return orjson.dumps(body, default=str), "application/json"
 
-    return respond(request, await cached(cache, version, ("summary", on, year, province), make), version)
+    return respond(request, await cached(cache, version, ("summary", when.key, province), make), version)
 
 
 @router.get("/flags")

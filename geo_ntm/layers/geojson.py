@@ -38,7 +38,12 @@ def precision_for_zoom(zoom: int) -> int:
 
 
 def feature_collection(
-    gdf: gpd.GeoDataFrame, *, properties: Sequence[str] | None = None, precision: int = 6, bbox: bool = False
+    gdf: gpd.GeoDataFrame,
+    *,
+    properties: Sequence[str] | None = None,
+    precision: int = 6,
+    bbox: bool = False,
+    members: dict | None = None,
 ) -> bytes:
     """A GeoJSON FeatureCollection of the layer, as UTF-8 bytes.
 
@@ -54,6 +59,9 @@ def feature_collection(
         Decimals kept in coordinates (0..7); see :func:`precision_for_zoom`.
     bbox : bool
         Add the layer's ``bbox`` (``[minx, miny, maxx, maxy]``, rounded outwards).
+    members : dict, optional
+        Foreign members written before ``features`` (RFC 7946 §6.1), e.g. a ``note`` saying
+        why the collection is empty.
 
     Returns
     -------
@@ -82,6 +90,7 @@ def feature_collection(
         step = 10.0**-precision
         lo, hi = np.floor(gdf.total_bounds / step) * step, np.ceil(gdf.total_bounds / step) * step
         collection["bbox"] = np.round([lo[0], lo[1], hi[2], hi[3]], precision).tolist()
+    collection.update(members or {})
     collection["features"] = features
     return orjson.dumps(collection, default=json_default, option=_OPTIONS)
 

@@ -7,12 +7,14 @@ The lists of especially difficult (ĐBKK) communes and villages change by decisi
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.errors import DateOutOfRangeError, InvalidParameterError
 from geo_ntm.names import key
 from geo_ntm.status.model import DifficultyList, PlanTarget
 from geo_ntm.status.summary import Records
+from geo_ntm.when import today
 
 #: The plan-target metric the village gap is measured against.
 TARGET_METRIC = "dbkk_villages_ntm_share"
@@ -38,6 +40,21 @@ def _named(lists: list[DifficultyList], name: str) -> DifficultyList | None:
         if len(found) == 1:
             return found[0]
     return None
+
+
+def planning_day(records: Records, atlas: Atlas, wanted: date | None = None) -> date:
+    """The day a view of the especially difficult communes opens on.
+
+    ``wanted`` (default: today, but before the reform: the listed communes were merged on
+    the reform date, so the last day they existed is the last day the list can be shown on),
+    moved into the nearest period in which a commune list was in force.
+    """
+    wanted = wanted or min(today(), atlas.reform_date - timedelta(days=1))
+    lists = [d for d in records.difficulty_lists if d.kind == "commune"]
+    if not lists or any(in_force(d, wanted) for d in lists):
+        return wanted
+    inside = [min(max(wanted, d.valid_from), d.valid_to or max(wanted, d.valid_from)) for d in lists]
+    return min(inside, key=lambda d: abs((d - wanted).days))
 
 
 def commune_list(records: Records, day: date, list_id: str | None = None) -> tuple[DifficultyList, bool]:

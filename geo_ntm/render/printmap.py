@@ -50,6 +50,8 @@ def print_map(
     illustrative: bool = False,
     fmt: str = "png",
     dpi: int = 150,
+    note: str | None = None,
+    outline: gpd.GeoDataFrame | None = None,
 ) -> bytes:
     """Render a status layer (``status`` column) as a one-page A4 landscape map.
 
@@ -64,6 +66,11 @@ def print_map(
     illustrative : bool
         Print a banner saying the data are illustrative.
     fmt : {"png", "pdf"}
+    note : str, optional
+        A sentence printed on the map, e.g. why it has no units (districts after their abolition).
+    outline : GeoDataFrame, optional
+        The area drawn in grey under the units (the province), so that a map of no units still
+        shows where it is; its extent is used when ``frame`` is empty.
     """
     if fmt not in ("png", "pdf"):
         raise ValueError(f"format {fmt!r} is not png or pdf")
@@ -74,7 +81,10 @@ def print_map(
     fig.subplots_adjust(left=0.03, right=0.72, top=0.88, bottom=0.08)
     statuses = merc["status"].where(merc["status"].notna(), None)
     colours = [COLORS.get(s, NO_DATA) if s else NO_DATA for s in statuses]
-    merc.plot(ax=ax, color=colours, edgecolor=OUTLINE, linewidth=0.25)
+    if outline is not None and len(outline):
+        outline.to_crs(3857).plot(ax=ax, color="#eeeeee", edgecolor="#888888", linewidth=0.8)
+    if len(merc):
+        merc.plot(ax=ax, color=colours, edgecolor=OUTLINE, linewidth=0.25)
     hatched = merc[statuses.isin(HATCHED)]
     if len(hatched):
         hatched.plot(ax=ax, facecolor="none", edgecolor="#7a3d00", hatch="////", linewidth=0)
@@ -108,7 +118,10 @@ def print_map(
     fig.text(0.03, 0.03, f"{t['source']}: {source_line}", fontsize=7, color="#333333", wrap=True)
     if illustrative:
         fig.text(0.73, 0.95, t["illustrative"], fontsize=9, fontweight="bold", color="#9c2700", va="top", wrap=True)
-    _scale_bar(ax, frame)
+    if note:
+        ax.text(0.5, 0.5, note, transform=ax.transAxes, ha="center", va="center", fontsize=11, wrap=True,
+                bbox={"facecolor": "white", "edgecolor": "#4a6f96", "boxstyle": "round,pad=0.6"})  # fmt: skip
+    _scale_bar(ax, frame if len(frame) or outline is None else outline)
     _north_arrow(ax, t["north"])
     out = io.BytesIO()
     fig.savefig(out, format=fmt, dpi=dpi, metadata={"Title": title} if fmt == "pdf" else None)

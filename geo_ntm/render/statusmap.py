@@ -135,6 +135,8 @@ class MapSpec:
     title_box: bool = True
     oembed_url: str | None = None
     extra_js: str = ""
+    #: Sentences shown under the title: why the map is empty, or why it shows another date than today.
+    notes: list[str] = field(default_factory=list)
 
 
 def config(spec: MapSpec) -> dict:
@@ -169,6 +171,7 @@ def config(spec: MapSpec) -> dict:
         "patternInk": PATTERN_INK,
         "shareUrl": spec.share_url,
         "table": spec.table,
+        "notes": spec.notes,
     }
 
 

@@ -13,6 +13,8 @@ from datetime import date
 
 import pandas as pd
 
+from geo_ntm.when import absence
+
 from .derive import StatusBook
 from .levels import RANK
 from .model import METRICS, CommuneGroup, Decision, DifficultyList, PlanTarget, ReportedFigure, VillageCount
@@ -61,8 +63,7 @@ def summary(
     districts = book.for_year(year, "district") if year is not None else book.on(as_of, "district")
     provinces = book.atlas.units_on(as_of, "province")
     province = province or provinces["code"].iloc[0]
-    communes = communes[communes["province_code"] == province]
-    districts = districts[districts["province_code"] == province]
+    communes, districts = _in_province(communes, province), _in_province(districts, province)
     xa = communes[communes["type"] == "Xã"]
     r = _rank(xa["status"])
     figures = {
@@ -80,6 +81,10 @@ def summary(
         "districts_nang_cao": int((_rank(districts["status"]) >= 2).sum()),
     }
     figures["communes_ntm_share"] = round(figures["communes_ntm"] / figures["communes_total"], 4) if len(xa) else None
+    frames = _Frames(book, year, province, {as_of: (communes, districts)})
+    gone = absence(book.atlas, "district", as_of)
+    if gone is not None:  # no districts then: their figures are unknown, not zero
+        figures.update(districts_total=None, districts_achieved=None, districts_nang_cao=None)
     if year is not None:
         figures.update(_new_in_year(book, year, set(communes["uid"]) | _earlier(book, communes)))
     sources = pd.concat([xa["source"], districts["source"]]).dropna()
@@ -92,10 +97,11 @@ def summary(
         "figures": figures,
         "by_district": _by_district(communes, districts),
         "targets": [
-            _progress(t, book, records, as_of, communes, districts)
+            _progress(t, book, records, as_of, frames)
             for t in records.plan_targets
             if t.province_code in (None, province) and (t.set_on is None or t.set_on <= as_of)
         ],
+        "notes": [gone.as_dict()] if gone is not None else [],
         "reported": _reported(records.reported, province, year, figures),
         "sources": {
             "official": int((sources == "official").sum()),
@@ -214,9 +220,39 @@ def dbkk_villages(book: StatusBook, records: Records, as_of: date, districts: tu
     }
 
 
-def _progress(t: PlanTarget, book, records, as_of, communes, districts) -> dict:
+def _in_province(frame: pd.DataFrame, province: str) -> pd.DataFrame:
+    return frame[frame["province_code"] == province]
+
+
+@dataclass
+class _Frames:
+    """Communes and districts of the province on a day, each computed once per summary."""
+
+    book: StatusBook
+    year: int | None
+    province: str
+    done: dict
+
+    def __call__(self, on: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if on not in self.done:
+            by_label = self.year is not None and on == date(on.year, 12, 31)
+            communes = self.book.for_year(on.year) if by_label else self.book.on(on)
+            districts = self.book.for_year(on.year, "district") if by_label else self.book.on(on, "district")
+            self.done[on] = _in_province(communes, self.province), _in_province(districts, self.province)
+        return self.done[on]
+
+
+def _progress(t: PlanTarget, book: StatusBook, records: Records, as_of: date, frames: _Frames) -> dict:
+    """Progress against ``t`` on ``as_of``, or on its deadline once that has passed.
+
+    A target is judged on its own deadline: after it, the units it was set on may be gone
+    (the 2024 targets were set on communes merged in 2025), and counting today's units
+    against it would show a zero that is not the record.
+    """
+    on = min(as_of, t.deadline)
+    communes, districts = frames(on)
     if t.metric == "dbkk_villages_ntm_share":
-        info = dbkk_villages(book, records, min(as_of, t.deadline), t.scope)
+        info = dbkk_villages(book, records, on, t.scope)
         # The target is over all villages of the listed communes; the ĐBKK villages' own share beside it.
         current = info.get("all_share")
         needed = math.ceil(t.target * info["all_villages"] - 1e-9) if current is not None else None
@@ -260,6 +296,7 @@ def _progress(t: PlanTarget, book, records, as_of, communes, districts) -> dict:
         "progress": round(current / t.target, 4) if current is not None and t.target else None,
         "met": current is not None and current >= t.target,
         "due": as_of >= t.deadline,
+        "evaluated_on": on.isoformat(),
         "source": t.source,
         "citation": t.citation,
         **extra,

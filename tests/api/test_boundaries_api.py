@@ -63,7 +63,7 @@ def test_crosswalk_csv_and_json_agree(client):
     ("url", "status", "says"),
     [
         ("/api/boundaries/units?date=2009-01-01", 422, "begins on 2010-09-28"),
-        ("/api/boundaries/units?date=31-12-2023", 422, "valid date"),
+        ("/api/boundaries/units?date=31-12-2023", 422, "write it as YYYY-MM-DD"),
         ("/api/boundaries/units?date=2020-01-01&level=village", 422, "commune"),
         ("/api/boundaries/units/99999", 404, "no unit has code '99999'"),
         ("/api/boundaries/units/07204?date=2025-03-01", 404, "did not exist on 2025-03-01"),

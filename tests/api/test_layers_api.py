@@ -137,7 +137,9 @@ def test_ogc_api_features(client):
         ("/api/tiles/communes/3/1/1.jpg", 422, "png"),
         ("/ogc/collections/rivers/items", 404, "unknown layer"),
         ("/ogc/collections/communes/items?limit=1000000", 422, "less than or equal"),
-        ("/ogc/collections/communes/items?datetime=2020/2021", 422, "intervals"),
+        ("/ogc/collections/communes/items?datetime=2020/2021", 422, "is an interval"),
+        ("/ogc/collections/communes/items?datetime=2023-12-31junk", 422, "RFC 3339"),
+        ("/ogc/collections/communes/items?datetime=2023-02-30", 422, "YYYY-MM-DD"),
     ],
 )
 def test_bad_layer_requests_get_a_4xx_that_says_what_is_allowed(client, url, status, says):

@@ -39,7 +39,7 @@ def test_search_level_and_limit(client):
         ({"q": "x", "limit": "5000"}, "less than or equal to 50"),
         ({"q": "x", "level": "village"}, "'commune', 'district' or 'province'"),
         ({"q": "x", "date": "1999-12-31"}, "begins on 2010-09-28"),
-        ({"q": "x", "date": "soon"}, "valid date"),
+        ({"q": "x", "date": "soon"}, "write it as YYYY-MM-DD"),
     ],
 )
 def test_search_bad_input(client, params, says):

@@ -196,6 +196,7 @@
       onAdd: function () {
         self.titleBox = el("div", {className: "ntm-title leaflet-bar"}, [
           el("h1", {text: self.cfg.title}), el("p", {className: "ntm-asof"}),
+          el("p", {className: "ntm-note", role: "note", hidden: "hidden"}),
           el("p", {className: "ntm-banner", role: "note", hidden: "hidden", text: self.t.illustrativeBanner})]);
         L.DomEvent.disableClickPropagation(self.titleBox);
         return self.titleBox;
@@ -243,7 +244,7 @@
         var id = "ntm-year-" + Math.random().toString(36).slice(2, 8);
         var select = el("select", {id: id});
         self.cfg.years.forEach(function (y) { select.appendChild(el("option", {value: "y" + y, text: String(y)})); });
-        select.appendChild(el("option", {value: "today", text: self.t.today}));
+        if (self.cfg.today) { select.appendChild(el("option", {value: "today", text: self.t.today})); }
         select.value = self.when.year ? "y" + self.when.year : (self.when.date === self.cfg.today ? "today" : "");
         if (!select.value) { select.appendChild(el("option", {value: "d", text: fmtDate(self.when.date, self.cfg.lang)})); select.value = "d"; }
         select.addEventListener("change", function () {
@@ -318,6 +319,14 @@
     this.renderLegend(counts);
     var asof = this.titleBox.querySelector(".ntm-asof");
     asof.textContent = this.when.year ? this.t.yearEnd.split("{year}").join(this.when.year) : this.t.onDate.replace("{date}", fmtDate(this.when.date, this.cfg.lang));
+    // Why the map is empty (a level with no units that day) or shows another day than asked, in words:
+    // the page's own notes are about the first view; after that, the layer's note.
+    var notes = this.shown ? [] : (this.cfg.notes || []).slice(), note = this.titleBox.querySelector(".ntm-note");
+    var said = data.note ? data.note[this.cfg.lang === "en" ? "en" : "vi"] : null;
+    if (said && notes.indexOf(said) < 0) { notes.push(said); }
+    this.shown = true;
+    note.textContent = notes.join(" ");
+    if (notes.length) { note.removeAttribute("hidden"); } else { note.setAttribute("hidden", "hidden"); }
     var banner = this.titleBox.querySelector(".ntm-banner");
     if (illustrative) { banner.removeAttribute("hidden"); } else { banner.setAttribute("hidden", "hidden"); }
     document.documentElement.setAttribute("data-ntm-loaded", this.asOf());
