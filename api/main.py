@@ -26,9 +26,9 @@ from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.catalog import Catalog
 from geo_ntm.documents.service import DocumentService
 from geo_ntm.status.demo import load_demo
+from geo_ntm.status.imports.uploads import recover_interrupted
 from geo_ntm.status.service import StatusService
 from geo_ntm.status.store import SqliteStore
-from geo_ntm.status.uploads import recover_interrupted
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("geo_ntm.api")

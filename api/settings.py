@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from geo_ntm.paths import DEFAULT_REGION, ROOT
+from geo_ntm.paths import DEFAULT_REGION, DEFAULT_STORE
 
 
 class Settings(BaseSettings):
@@ -17,7 +17,7 @@ class Settings(BaseSettings):
     #: The region file written by ``geo-ntm boundaries build``.
     region: Path = DEFAULT_REGION
     #: The status store (SQLite file; created and migrated at start).
-    store: Path = ROOT / "var" / "geo-ntm.sqlite"
+    store: Path = DEFAULT_STORE
     #: Load the embedded Bắc Giang status dataset into an empty store at start.
     demo: bool = True
     #: Origins allowed to read the API from browsers (CORS, GET/HEAD only); ["*"] for a public portal.

@@ -1,6 +1,6 @@
 """What hostile spreadsheets cost a dry-run upload: CPU, peak memory, bytes stored; against a clean file.
 
-Each case runs :func:`geo_ntm.status.uploads.check_upload` (what ``POST /api/imports`` does) in
+Each case runs :func:`geo_ntm.status.imports.uploads.check_upload` (what ``POST /api/imports`` does) in
 its own process on a fresh store, so the peak memory is the case's own. The ceiling is a clean
 CSV of 20,000 real decisions: a hostile file should cost no more than an honest one of the same
 limits. Prints one line per case; asserts nothing.
@@ -51,8 +51,8 @@ def content(case: str) -> tuple[bytes, str]:
 def run(case: str) -> dict:
     from geo_ntm.boundaries.atlas import Atlas
     from geo_ntm.paths import DEFAULT_REGION
+    from geo_ntm.status.imports.uploads import check_upload
     from geo_ntm.status.store import SqliteStore
-    from geo_ntm.status.uploads import check_upload
 
     atlas = Atlas.load(DEFAULT_REGION)
     data, name = content(case)

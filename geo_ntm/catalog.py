@@ -13,13 +13,15 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import geopandas as gpd
+import shapely
 
 from geo_ntm.errors import InvalidParameterError, NotFoundError
 from geo_ntm.layers.simplify import simplify_for_zoom, zoom_band
 from geo_ntm.layers.tiles import check_bbox
-from geo_ntm.status.layer import COLUMNS, status_frame
+from geo_ntm.status.layer import COLUMNS
 from geo_ntm.status.levels import STATUSES
 from geo_ntm.status.service import StatusService
+from geo_ntm.status.snapshot import Snapshot
 from geo_ntm.when import Note, When, absence
 
 
@@ -134,22 +136,32 @@ assert set(FIELDS) == set(COLUMNS)
 
 @dataclass(frozen=True)
 class Filters:
+    """What a layer request keeps: a box, a district, statuses, ĐBKK or not; checked once, when made."""
+
     bbox: tuple[float, float, float, float] | None = None
     district: str | None = None
     status: tuple[str, ...] = ()
     dbkk: bool | None = None
 
-    def check(self) -> Filters:
+    def __post_init__(self) -> None:
         bad = [s for s in self.status if s not in STATUSES]
         if bad:
             raise InvalidParameterError(f"status {bad} not known; allowed: {list(STATUSES)}")
         if self.bbox is not None:
             check_bbox(self.bbox)
-        return self
+
+    @property
+    def key(self) -> tuple:
+        """The filters as a cache key."""
+        return (self.bbox, self.district, self.status, self.dbkk)
 
 
 class Catalog:
-    """Layers over a status service, with frames cached per data version."""
+    """Layers over the status of a data version, with their frames cached per version.
+
+    Every method takes the :class:`~geo_ntm.status.snapshot.Snapshot` an answer is computed
+    from, so a frame and the version in its cache key can never disagree.
+    """
 
     def __init__(self, service: StatusService, max_frames: int = 64):
         self.service = service
@@ -164,42 +176,37 @@ class Catalog:
 
     def layer(self, layer_id: str) -> Layer:
         if layer_id not in LAYERS:
-            raise NotFoundError(f"unknown layer {layer_id!r}; layers: {sorted(LAYERS)}")
+            raise NotFoundError(f"unknown layer {layer_id!r}; layers: {list(LAYERS)}")
         return LAYERS[layer_id]
 
-    def note(self, layer_id: str, when: When) -> Note | None:
+    def note(self, snap: Snapshot, layer_id: str, when: When) -> Note | None:
         """Why the layer has no rows on ``when`` (None when it has some, or when it is merely filtered)."""
         layer = self.layer(layer_id)
         gone = absence(self.atlas, layer.level, when.as_of)
-        if gone is None and layer.dbkk_only and self.frame(layer_id, when).empty:
-            lists = [d for d in self.service.records().difficulty_lists if d.kind == "commune"]
+        if gone is None and layer.dbkk_only and self.frame(snap, layer_id, when).empty:
+            lists = [d for d in snap.records.difficulty_lists if d.kind == "commune"]
             live = [d for d in lists if d.valid_from <= when.as_of and (d.valid_to is None or when.as_of <= d.valid_to)]
             if not live:
                 return Note("no_list", {"day": when.as_of})
             return Note("list_communes_gone", {"day": when.as_of, "list": max(live, key=lambda d: d.valid_from).id})
         return gone
 
-    def frame(self, layer_id: str, when: When, band: int | None = None) -> gpd.GeoDataFrame:
+    def frame(self, snap: Snapshot, layer_id: str, when: When, band: int | None = None) -> gpd.GeoDataFrame:
         """The layer on ``when``, simplified for zoom band ``band`` (None: full detail)."""
         layer = self.layer(layer_id)
-        version = self.service.version()
-        key = (version, layer_id, when.key, band)
+        key = (snap.version, layer_id, when.key, band)
         with self._lock:
             if key in self._frames:
                 self._frames.move_to_end(key)
                 return self._frames[key]
         if band is None:
-            book, records = self.service.book(), self.service.records()
-            frame = status_frame(
-                book, records, self.service.assessments(), level=layer.level, day=when.day, year=when.year,
-                progress=self.service.progress(),
-            )  # fmt: skip
+            frame = snap.status_frame(layer.level, day=when.day, year=when.year)
             if layer.dbkk_only:
                 frame = frame[frame["dbkk"]].reset_index(drop=True)
         else:
-            full = self.frame(layer_id, when)
+            full = self.frame(snap, layer_id, when)
             # Simplify the whole level together so shared edges stay shared, then keep the layer's rows.
-            base = full if not layer.dbkk_only else self.frame("communes", when)
+            base = full if not layer.dbkk_only else self.frame(snap, "communes", when)
             shapes = self._shapes(base, band)
             frame = full.copy()
             frame["geometry"] = frame["uid"].map(shapes)
@@ -222,13 +229,14 @@ class Catalog:
             self._geometry[key] = shapes
         return shapes
 
-    def select(self, layer_id: str, when: When, *, zoom: int | None = None, filters: Filters = Filters()):
+    def select(
+        self, snap: Snapshot, layer_id: str, when: When, *, zoom: int | None = None, filters: Filters = Filters()
+    ) -> gpd.GeoDataFrame:
         """The layer's rows on ``when`` for a zoom, filtered."""
         band = zoom_band(zoom) if zoom is not None else None
-        frame = self.frame(layer_id, when, band)
-        filters.check()
+        frame = self.frame(snap, layer_id, when, band)
         if filters.bbox is not None:
-            hits = frame.sindex.query(_box(filters.bbox), predicate="intersects")
+            hits = frame.sindex.query(shapely.box(*filters.bbox), predicate="intersects")
             frame = frame.iloc[sorted(hits)]
         if filters.district:
             frame = frame[(frame["parent_code"] == filters.district) | (frame["code"] == filters.district)]
@@ -237,9 +245,3 @@ class Catalog:
         if filters.dbkk is not None:
             frame = frame[frame["dbkk"] == filters.dbkk]
         return frame
-
-
-def _box(bbox):
-    import shapely
-
-    return shapely.box(*bbox)

@@ -1,6 +1,6 @@
 """The ``geo-ntm`` command line.
 
-    geo-ntm serve                         run the service on the embedded region
+    geo-ntm serve                         run the service on the embedded region (added by api.cli)
     geo-ntm boundaries build --province 24
     geo-ntm boundaries check
     geo-ntm boundaries units --date 2023-12-31 --level district
@@ -20,10 +20,11 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from geo_ntm.errors import GeoNtmError, InvalidParameterError
-from geo_ntm.paths import BOUNDARIES_DIR, DEFAULT_REGION, ROOT, SOURCES_DIR
+from geo_ntm.paths import BOUNDARIES_DIR, DEFAULT_REGION, DEFAULT_STORE, SOURCES_DIR
 
 
 def _boundaries(sub) -> None:
@@ -171,7 +172,7 @@ def _status_import(sub) -> None:
     p.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--max-mb", type=float, default=20.0, help="refuse larger files (default 20)")
-    p.add_argument("--store", type=Path, default=ROOT / "var" / "geo-ntm.sqlite")
+    p.add_argument("--store", type=Path, default=DEFAULT_STORE)
     p.add_argument("--region", type=Path, default=DEFAULT_REGION)
     p.add_argument("--actor", help="who imports (default: geo-ntm import (<login>))")
     p.set_defaults(func=_import_status)
@@ -191,8 +192,8 @@ def _import_status(args) -> int:
     import getpass
 
     from geo_ntm.boundaries.atlas import Atlas
-    from geo_ntm.status.importer import import_file
-    from geo_ntm.status.vocabulary import load_mapping
+    from geo_ntm.status.imports.importer import import_file
+    from geo_ntm.status.imports.vocabulary import load_mapping
 
     columns, defaults = load_mapping(args.mapping) if args.mapping else ({}, {})
     columns.update(_pairs(args.map, "--map"))
@@ -215,7 +216,7 @@ def _import_status(args) -> int:
 
 
 def _store_option() -> dict:
-    return {"type": Path, "default": Path(os.environ.get("GEO_NTM_STORE", ROOT / "var" / "geo-ntm.sqlite")),
+    return {"type": Path, "default": Path(os.environ.get("GEO_NTM_STORE", DEFAULT_STORE)),
             "help": "the status store (default: $GEO_NTM_STORE or var/geo-ntm.sqlite)"}  # fmt: skip
 
 
@@ -307,25 +308,12 @@ def _token_revoke(args) -> int:
     return 0
 
 
-def _serve(args) -> int:
-    import uvicorn
-
-    from api.main import create_app
-    from api.settings import Settings
-
-    overrides = {"region": args.region} if args.region else {}
-    uvicorn.run(create_app(Settings(**overrides)), host=args.host, port=args.port, workers=1)
-    return 0
-
-
-def parser() -> argparse.ArgumentParser:
+def parser(commands: Sequence[Callable] = ()) -> argparse.ArgumentParser:
+    """The command line; ``commands`` add more subcommands (the API adds ``serve``: the library runs no server)."""
     top = argparse.ArgumentParser(prog="geo-ntm", description=__doc__.split("\n\n")[0])
     sub = top.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("serve", help="run the web service")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--region", type=Path, help=f"region file (default {DEFAULT_REGION.name})")
-    s.set_defaults(func=_serve)
+    for add in commands:
+        add(sub)
     _boundaries(sub)
     _status_import(sub)
     _tokens(sub, _store_option())
@@ -333,8 +321,8 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def main(argv: list[str] | None = None, commands: Sequence[Callable] = ()) -> int:
+    args = parser(commands).parse_args(argv)
     try:
         return args.func(args)
     except GeoNtmError as exc:

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from api.deps import BaseUrlDep, CatalogDep, SettingsDep, WhenDep
+from api.deps import BaseUrlDep, SettingsDep, SnapshotDep, WhenDep
 from api.i18n import language
 from api.routers.pages import TITLES
 from api.templating import templates
@@ -18,6 +18,7 @@ from geo_ntm.errors import InvalidParameterError, NotFoundError
 from geo_ntm.layers.tiles import parse_bbox
 from geo_ntm.planning.lists import planning_day
 from geo_ntm.render.statusmap import MapSpec, status_map
+from geo_ntm.status.snapshot import Snapshot
 from geo_ntm.when import Note, When, absence, for_level, for_unit, today, years
 
 router = APIRouter(include_in_schema=False)
@@ -104,7 +105,7 @@ def _flag(value: str | None, default: bool, name: str) -> bool:
     raise InvalidParameterError(f"{name}={value!r}: write 1 or 0")
 
 
-def _embed_when(catalog, when: When, layer: str, district: str | None) -> When:
+def _embed_when(snap: Snapshot, when: When, layer: str, district: str | None) -> When:
     """The day an embed opens on when none is asked: today, unless what it shows is gone by then.
 
     A district's map opens on the district's last day (districts were abolished in 2025), the
@@ -112,19 +113,19 @@ def _embed_when(catalog, when: When, layer: str, district: str | None) -> When:
     """
     if when.asked:
         return when
-    atlas = catalog.atlas
+    atlas = snap.atlas
     if district is not None:
         return for_unit(atlas, when, "district", district)
     if layer == "districts":
         return for_level(atlas, when, "district")
     if layer == "dbkk":
-        day = planning_day(catalog.service.records(), atlas)
+        day = planning_day(snap.records, atlas)
         if day != when.as_of:
             return When(day=day, asked=False, note=Note("dbkk_moved", {"wanted": when.as_of, "day": day}))
     return when
 
 
-def embed_spec(request: Request, catalog, settings, base: str, when: When, layer: str) -> MapSpec:
+def embed_spec(request: Request, snap: Snapshot, settings, base: str, when: When, layer: str) -> MapSpec:
     """Read and check an embed URL's parameters; unknown ones are an error, not ignored."""
     q = dict(request.query_params)
     unknown = sorted(set(q) - EMBED_PARAMS)
@@ -137,13 +138,13 @@ def embed_spec(request: Request, catalog, settings, base: str, when: When, layer
         raise InvalidParameterError(f"lang={q['lang']!r}: allowed vi, en")
     lang = language(request)
     district = q.get("district")
-    when = _embed_when(catalog, when, layer, district)
-    bounds = tuple(float(v) for v in catalog.atlas.units_on(when.as_of, "province").total_bounds)
+    when = _embed_when(snap, when, layer, district)
+    bounds = tuple(float(v) for v in snap.atlas.units_on(when.as_of, "province").total_bounds)
     title_extra = ""
     if district is not None:
-        districts = catalog.atlas.units_on(when.as_of, "district").set_index("code")
+        districts = snap.atlas.units_on(when.as_of, "district").set_index("code")
         if district not in districts.index:
-            gone = absence(catalog.atlas, "district", when.as_of)
+            gone = absence(snap.atlas, "district", when.as_of)
             then = gone.text("en") if gone is not None else f"districts then: {sorted(districts.index)}"
             raise InvalidParameterError(f"district={district!r} did not exist on {when.as_of}; {then}")
         bounds = tuple(float(v) for v in districts.loc[[district]].total_bounds)
@@ -155,7 +156,7 @@ def embed_spec(request: Request, catalog, settings, base: str, when: When, layer
     title = (EMBED_TITLES.get((lang, layer)) or TITLES[(lang, level)]) + title_extra
     basemap = _flag(q.get("basemap"), False, "basemap")
     params = {k: v for k, v in q.items() if k not in ("year", "date")}
-    gone = absence(catalog.atlas, level, when.as_of)
+    gone = absence(snap.atlas, level, when.as_of)
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return MapSpec(
         title=title,
@@ -163,9 +164,9 @@ def embed_spec(request: Request, catalog, settings, base: str, when: When, layer
         lang=lang,
         year=when.year,
         date=when.day.isoformat() if when.day else None,
-        years=years(catalog.atlas),
+        years=years(snap.atlas),
         today=today().isoformat(),
-        reform_date=catalog.atlas.reform_date.isoformat(),
+        reform_date=snap.atlas.reform_date.isoformat(),
         district=district,
         bbox=bbox,
         bounds=bounds,
@@ -185,27 +186,27 @@ def embed_spec(request: Request, catalog, settings, base: str, when: When, layer
 
 @router.get("/embed/status", response_class=HTMLResponse)
 def embed_status(
-    request: Request, catalog: CatalogDep, settings: SettingsDep, base: BaseUrlDep, when: WhenDep
+    request: Request, snap: SnapshotDep, settings: SettingsDep, base: BaseUrlDep, when: WhenDep
 ) -> HTMLResponse:
     """An embeddable status map; the view is set in the URL (default: today)."""
-    return HTMLResponse(status_map(embed_spec(request, catalog, settings, base, when, "communes")))
+    return HTMLResponse(status_map(embed_spec(request, snap, settings, base, when, "communes")))
 
 
 @router.get("/embed/dbkk", response_class=HTMLResponse)
 def embed_dbkk(
-    request: Request, catalog: CatalogDep, settings: SettingsDep, base: BaseUrlDep, when: WhenDep
+    request: Request, snap: SnapshotDep, settings: SettingsDep, base: BaseUrlDep, when: WhenDep
 ) -> HTMLResponse:
     """An embeddable map of the especially difficult communes (default: a day their list was in force)."""
-    return HTMLResponse(status_map(embed_spec(request, catalog, settings, base, when, "dbkk")))
+    return HTMLResponse(status_map(embed_spec(request, snap, settings, base, when, "dbkk")))
 
 
 @router.get("/embed/district/{code}", response_class=HTMLResponse)
 def embed_district(
-    request: Request, catalog: CatalogDep, settings: SettingsDep, base: BaseUrlDep, when: WhenDep, code: str
+    request: Request, snap: SnapshotDep, settings: SettingsDep, base: BaseUrlDep, when: WhenDep, code: str
 ) -> HTMLResponse:
     """An embeddable map of one district's communes (default: today, or the district's last day)."""
     request.scope["query_string"] = urlencode([*request.query_params.multi_items(), ("district", code)]).encode()
-    return HTMLResponse(status_map(embed_spec(Request(request.scope), catalog, settings, base, when, "communes")))
+    return HTMLResponse(status_map(embed_spec(Request(request.scope), snap, settings, base, when, "communes")))
 
 
 def _embed_url_of(url: str) -> str | None:
@@ -271,7 +272,7 @@ def oembed(
 @router.get("/share", response_class=HTMLResponse)
 def share(
     request: Request,
-    catalog: CatalogDep,
+    snap: SnapshotDep,
     base: BaseUrlDep,
     when: WhenDep,
     layer: Literal["communes", "districts", "dbkk"] = "communes",
@@ -284,7 +285,7 @@ def share(
 ) -> HTMLResponse:
     """The share dialog: the iframe snippet and the tile, GeoJSON and OGC URLs of a map (default: today)."""
     lang = language(request)
-    when = _embed_when(catalog, when, layer, district)
+    when = _embed_when(snap, when, layer, district)
     when_q = when.params
     params = {
         "layer": layer,
@@ -298,7 +299,7 @@ def share(
         params["district"] = district
     embed_url = f"{base}/embed/status?{urlencode(params)}"
     title = EMBED_TITLES.get((lang, layer)) or TITLES[(lang, "district" if layer == "districts" else "commune")]
-    version = catalog.service.version()
+    version = snap.version
     data_q = urlencode({**when_q, **({"district": district} if district else {})})
     links = {
         "geojson": f"{base}/api/layers/{layer}.geojson?{data_q}&zoom=10",
@@ -331,7 +332,7 @@ def share(
         "snippet": snippet,
         "links": links,
         "title": title,
-        "years": years(catalog.atlas),
+        "years": years(snap.atlas),
         "layers": [(k, v.title_vi if lang == "vi" else v.title_en) for k, v in LAYERS.items() if k != "provinces"],
     }
     return templates.TemplateResponse(request, "share.html", context)

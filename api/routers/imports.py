@@ -17,7 +17,7 @@ from api.writes import WRITE_LOCK
 from geo_ntm.auth.audit import note_request
 from geo_ntm.auth.tokens import Token
 from geo_ntm.errors import InvalidParameterError
-from geo_ntm.status.uploads import Upload, Viewer, apply_upload, check_upload, get_upload, list_uploads
+from geo_ntm.status.imports.uploads import Upload, Viewer, apply_upload, check_upload, get_upload, list_uploads
 
 router = APIRouter(prefix="/api/imports", tags=["imports"])
 

@@ -5,24 +5,23 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.deps import BaseUrlDep, CacheDep, CatalogDep, WhenDep
+from api.deps import BaseUrlDep, CacheDep, CatalogDep, FieldsDep, FiltersDep, LayerDep, SnapshotDep, WhenDep
 from api.http import cached, respond
-from geo_ntm.catalog import FIELDS, LAYERS, Filters
-from geo_ntm.errors import InvalidParameterError, NotFoundError
+from geo_ntm.catalog import FIELDS, LAYERS
+from geo_ntm.errors import NotFoundError
 from geo_ntm.layers import exports, raster
 from geo_ntm.layers.geojson import feature_collection, precision_for_zoom
 from geo_ntm.layers.mvt import mvt_tile
 from geo_ntm.layers.raster import png_tile
 from geo_ntm.layers.simplify import zoom_band
-from geo_ntm.layers.tiles import check_tile, parse_bbox
+from geo_ntm.layers.tiles import check_tile
 from geo_ntm.when import level_period, today
 
 router = APIRouter(prefix="/api", tags=["layers"])
 
-LayerId = Literal["communes", "districts", "provinces", "dbkk"]
 TILE_PROPERTIES = [
     "code",
     "name",
@@ -41,44 +40,13 @@ TILE_PROPERTIES = [
 ]
 
 
-async def filters_of(
-    bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat (WGS84)")] = None,
-    district: Annotated[str | None, Query(pattern=r"^\d{3}$", description="district code, e.g. 219")] = None,
-    status: Annotated[str | None, Query(description="comma-separated status keys, e.g. chua_dat,cho_ra_soat")] = None,
-    dbkk: Annotated[bool | None, Query(description="only (or no) especially difficult communes")] = None,
-) -> Filters:
-    return Filters(
-        parse_bbox(bbox) if bbox else None,
-        district,
-        tuple(s.strip() for s in status.split(",") if s.strip()) if status else (),
-        dbkk,
-    ).check()
-
-
-FiltersDep = Annotated[Filters, Depends(filters_of)]
-
-
-def _fields(text: str | None) -> tuple[str, ...]:
-    if not text:
-        return tuple(FIELDS)
-    wanted = tuple(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
-    unknown = [f for f in wanted if f not in FIELDS]
-    if unknown or not wanted:
-        raise InvalidParameterError(f"fields {unknown} are not properties of the layers; allowed: {list(FIELDS)}")
-    return wanted
-
-
-def _filter_key(f: Filters) -> tuple:
-    return (f.bbox, f.district, f.status, f.dbkk)
-
-
 @router.get("/layers")
-def catalogue(catalog: CatalogDep, base: BaseUrlDep) -> dict:
+def catalogue(catalog: CatalogDep, snap: SnapshotDep, base: BaseUrlDep) -> dict:
     """The layers: titles, date range, bounds, fields and the links to every format."""
     atlas = catalog.atlas
     now = today()
     bounds = [round(float(v), 5) for v in atlas.units_on(now, "province").total_bounds]
-    version = catalog.service.version()
+    version = snap.version
     out = []
     for layer in LAYERS.values():
         q = f"date={now.isoformat()}"
@@ -115,22 +83,22 @@ def catalogue(catalog: CatalogDep, base: BaseUrlDep) -> dict:
 async def geojson(
     request: Request,
     catalog: CatalogDep,
+    snap: SnapshotDep,
     cache: CacheDep,
-    layer_id: LayerId,
+    layer: LayerDep,
     when: WhenDep,
     filters: FiltersDep,
+    wanted: FieldsDep,
     zoom: Annotated[int | None, Query(ge=0, le=22, description="simplify for")] = None,
-    fields: Annotated[str | None, Query(description="comma-separated properties to include (default: all)")] = None,
 ) -> Response:
     """A layer on a date as GeoJSON, filtered; geometry simplified for a zoom (shared edges kept)."""
-    wanted = _fields(fields)
-    version = catalog.service.version()
-    key = ("geojson", layer_id, when.key, None if zoom is None else zoom_band(zoom), _filter_key(filters), wanted)
+    version = snap.version
+    key = ("geojson", layer.id, when.key, None if zoom is None else zoom_band(zoom), filters.key, wanted)
 
     def make():
-        frame = catalog.select(layer_id, when, zoom=zoom, filters=filters)
+        frame = catalog.select(snap, layer.id, when, zoom=zoom, filters=filters)
         precision = precision_for_zoom(zoom) if zoom is not None else 6
-        note = catalog.note(layer_id, when)
+        note = catalog.note(snap, layer.id, when)
         members = {"note": note.as_dict()} if note is not None else None
         body = feature_collection(frame, properties=list(wanted), precision=precision, members=members)
         return body, "application/geo+json"
@@ -142,12 +110,13 @@ async def geojson(
 async def download(
     request: Request,
     catalog: CatalogDep,
+    snap: SnapshotDep,
     cache: CacheDep,
-    layer_id: LayerId,
+    layer: LayerDep,
     fmt: Literal["csv", "xlsx", "gpkg", "tif"],
     when: WhenDep,
     filters: FiltersDep,
-    lang: Literal["vi", "en"] = "vi",
+    lang: Annotated[Literal["vi", "en"], Query(description="language of the column headers")] = "vi",
     resolution: Annotated[float, Query(ge=10, le=5000, description="GeoTIFF pixel, metres")] = 100,
 ) -> Response:
     """A layer on a date as CSV, Excel, GeoPackage or a categorical GeoTIFF.
@@ -155,10 +124,10 @@ async def download(
     On a date when the layer has no units (districts from 2025-07-01), CSV, Excel and GeoPackage
     are valid empty files whose ``X-Note`` header says why; a GeoTIFF cannot be empty: 404, saying why.
     """
-    version = catalog.service.version()
-    name = f"{layer_id}-{when.key}.{fmt}"
-    key = ("download", layer_id, fmt, when.key, _filter_key(filters), lang, resolution)
-    note = catalog.note(layer_id, when)
+    version = snap.version
+    name = f"{layer.id}-{when.key}.{fmt}"
+    key = ("download", layer.id, fmt, when.key, filters.key, lang, resolution)
+    note = catalog.note(snap, layer.id, when)
     if note is not None and fmt == "tif":
         raise NotFoundError(f"{note.text('en')} A GeoTIFF of no units cannot be made; ask for another date.")
     headers = [("Content-Disposition", f'attachment; filename="{name}"')]
@@ -166,17 +135,17 @@ async def download(
         headers.append(("X-Note", note.header()))
 
     def make():
-        frame = catalog.select(layer_id, when, filters=filters)
+        frame = catalog.select(snap, layer.id, when, filters=filters)
         headers = {k: FIELDS[k][0 if lang == "vi" else 1] for k in FIELDS}
         if fmt == "csv":
             return exports.csv_bytes(frame, headers), "text/csv; charset=utf-8"
         if fmt == "xlsx":
-            return exports.xlsx_bytes(frame, headers, sheet_name=layer_id), (
+            return exports.xlsx_bytes(frame, headers, sheet_name=layer.id), (
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             )
         if fmt == "gpkg":
-            return exports.gpkg_bytes(frame[list(FIELDS) + ["geometry"]], layer_id), "application/geopackage+sqlite3"
-        return raster.geotiff(frame, resolution_m=resolution, tags={"layer": layer_id, "as_of": when.key}), "image/tiff"
+            return exports.gpkg_bytes(frame[list(FIELDS) + ["geometry"]], layer.id), "application/geopackage+sqlite3"
+        return raster.geotiff(frame, resolution_m=resolution, tags={"layer": layer.id, "as_of": when.key}), "image/tiff"
 
     item = await cached(cache, version, key, make, headers=headers)
     return respond(request, item, version)
@@ -186,8 +155,9 @@ async def download(
 async def tile(
     request: Request,
     catalog: CatalogDep,
+    snap: SnapshotDep,
     cache: CacheDep,
-    layer_id: LayerId,
+    layer: LayerDep,
     z: int,
     x: int,
     y: int,
@@ -196,17 +166,17 @@ async def tile(
 ) -> Response:
     """A vector (MVT) or PNG tile of a layer on a date, z/x/y in Web Mercator."""
     check_tile(z, x, y)
-    version = catalog.service.version()
-    key = ("tile", layer_id, fmt, when.key, z, x, y)
+    version = snap.version
+    key = ("tile", layer.id, fmt, when.key, z, x, y)
 
     def make():
-        frame = catalog.select(layer_id, when, zoom=z)
+        frame = catalog.select(snap, layer.id, when, zoom=z)
         if fmt == "png":
             districts = None
-            if layer_id in ("communes", "dbkk") and when.as_of < catalog.atlas.reform_date:
-                districts = catalog.select("districts", when, zoom=z)
+            if layer.id in ("communes", "dbkk") and when.as_of < catalog.atlas.reform_date:
+                districts = catalog.select(snap, "districts", when, zoom=z)
             return png_tile(frame, z, x, y, district_outlines=districts), "image/png"
-        return mvt_tile(frame, z, x, y, layer_name=layer_id, properties=TILE_PROPERTIES), (
+        return mvt_tile(frame, z, x, y, layer_name=layer.id, properties=TILE_PROPERTIES), (
             "application/vnd.mapbox-vector-tile"
         )
 
@@ -215,11 +185,15 @@ async def tile(
 
 @router.get("/tiles/{layer_id}/tilejson.json")
 def tilejson(
-    catalog: CatalogDep, base: BaseUrlDep, layer_id: LayerId, when: WhenDep, format: Literal["mvt", "png"] = "mvt"
+    catalog: CatalogDep,
+    snap: SnapshotDep,
+    base: BaseUrlDep,
+    layer: LayerDep,
+    when: WhenDep,
+    format: Literal["mvt", "png"] = "mvt",
 ) -> dict:
     """TileJSON 3.0 for a layer on a date (vector or raster tiles)."""
-    layer = catalog.layer(layer_id)
-    version = catalog.service.version()
+    version = snap.version
     when_q = urlencode(when.params)
     bounds = [round(float(v), 5) for v in catalog.atlas.units_on(when.as_of, "province").total_bounds]
     out = {
@@ -233,8 +207,8 @@ def tilejson(
         "bounds": bounds,
         "center": [round((bounds[0] + bounds[2]) / 2, 5), round((bounds[1] + bounds[3]) / 2, 5), 9],
         "attribution": "geo-ntm; ranh giới GSO/vietnam63 2013; kết quả NTM: xem trường source",
-        "tiles": [f"{base}/api/tiles/{layer_id}/{{z}}/{{x}}/{{y}}.{format}?{when_q}&v={version}"],
+        "tiles": [f"{base}/api/tiles/{layer.id}/{{z}}/{{x}}/{{y}}.{format}?{when_q}&v={version}"],
     }
     if format == "mvt":
-        out["vector_layers"] = [{"id": layer_id, "fields": {f: FIELDS[f][1] for f in TILE_PROPERTIES}}]
+        out["vector_layers"] = [{"id": layer.id, "fields": {f: FIELDS[f][1] for f in TILE_PROPERTIES}}]
     return out

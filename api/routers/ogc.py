@@ -16,7 +16,7 @@ import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.deps import BaseUrlDep, CacheDep, CatalogDep
+from api.deps import BaseUrlDep, CacheDep, CatalogDep, LayerDep, SnapshotDep
 from api.http import cache_control, cached, etag_for, not_modified
 from geo_ntm.catalog import FIELDS, LAYERS, Filters
 from geo_ntm.errors import NotFoundError
@@ -113,19 +113,20 @@ def collections(catalog: CatalogDep, base: BaseUrlDep) -> Response:
     )
 
 
-@router.get("/collections/{collection_id}")
-def collection(catalog: CatalogDep, base: BaseUrlDep, collection_id: str) -> Response:
+@router.get("/collections/{layer_id}")
+def collection(catalog: CatalogDep, base: BaseUrlDep, layer: LayerDep) -> Response:
     """One collection."""
-    return _json(_collection(base, catalog, catalog.layer(collection_id)))
+    return _json(_collection(base, catalog, layer))
 
 
-@router.get("/collections/{collection_id}/items")
+@router.get("/collections/{layer_id}/items")
 async def items(
     request: Request,
     catalog: CatalogDep,
+    snap: SnapshotDep,
     cache: CacheDep,
     base: BaseUrlDep,
-    collection_id: str,
+    layer: LayerDep,
     bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat")] = None,
     limit: Annotated[int, Query(ge=1, le=10000)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
@@ -136,16 +137,15 @@ async def items(
     The page of features is cached per data version; its links are written per request from
     the public base URL, outside the cache, so no request header reaches a cached body.
     """
-    layer = catalog.layer(collection_id)
     when = _when(catalog.atlas, datetime_)
-    filters = Filters(parse_bbox(bbox) if bbox else None).check()
-    version = catalog.service.version()
+    filters = Filters(parse_bbox(bbox) if bbox else None)
+    version = snap.version
     key = ("ogc", layer.id, when.key, filters.bbox, limit, offset)
 
     def make():
-        frame = catalog.select(layer.id, when, filters=filters)
+        frame = catalog.select(snap, layer.id, when, filters=filters)
         page = frame.iloc[offset : offset + limit]
-        note = catalog.note(layer.id, when)
+        note = catalog.note(snap, layer.id, when)
         members = {
             "numberMatched": len(frame),
             "numberReturned": len(page),
@@ -173,17 +173,17 @@ async def items(
     return Response(body, media_type=GEOJSON, headers=headers)
 
 
-@router.get("/collections/{collection_id}/items/{feature_id}")
+@router.get("/collections/{layer_id}/items/{feature_id}")
 def item(
     catalog: CatalogDep,
+    snap: SnapshotDep,
     base: BaseUrlDep,
-    collection_id: str,
+    layer: LayerDep,
     feature_id: str,
     datetime_: DatetimeQ = None,
 ) -> Response:
     """One feature, by unit code."""
-    layer = catalog.layer(collection_id)
-    frame = catalog.select(layer.id, _when(catalog.atlas, datetime_))
+    frame = catalog.select(snap, layer.id, _when(catalog.atlas, datetime_))
     row = frame[frame["code"] == feature_id]
     if row.empty:
         raise NotFoundError(f"no feature {feature_id!r} in {layer.id} on that date; feature ids are unit codes")

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import CatalogDep, SettingsDep, WhenDep
+from api.deps import CatalogDep, SettingsDep, SnapshotDep, WhenDep
 from api.i18n import language
 from api.templating import templates
 from geo_ntm.errors import InvalidParameterError
@@ -198,6 +198,7 @@ def status_page(
 def print_page(
     request: Request,
     catalog: CatalogDep,
+    snap: SnapshotDep,
     fmt: Literal["png", "pdf"],
     when: WhenDep,
     level: Level = "commune",
@@ -205,7 +206,7 @@ def print_page(
 ) -> Response:
     """A printable map (A4 landscape) with title, legend, date, scale and source line (default: today)."""
     lang = language(request)
-    frame = catalog.select(LAYER_OF[level], when)
+    frame = catalog.select(snap, LAYER_OF[level], when)
     provinces = catalog.atlas.units_on(when.as_of, "province")
     province = province or provinces["code"].iloc[0]
     if province not in set(provinces["code"]):
@@ -215,7 +216,7 @@ def print_page(
     frame = frame[frame["province_code"] == province]
     districts = None
     if level == "commune" and when.as_of < catalog.atlas.reform_date:
-        districts = catalog.select("districts", when)
+        districts = catalog.select(snap, "districts", when)
         districts = districts[districts["province_code"] == province]
     name = provinces.set_index("code").loc[province, "name"]
     note = absence(catalog.atlas, level, when.as_of)
@@ -240,18 +241,18 @@ def print_page(
 def dashboard(
     request: Request,
     catalog: CatalogDep,
+    snap: SnapshotDep,
     when: WhenDep,
     province: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
 ) -> HTMLResponse:
     """The figures the province reports, by district, against the plan, with the map (default: today)."""
     lang = language(request)
-    service = catalog.service
     provinces = catalog.atlas.units_on(when.as_of, "province")
     if province is not None and province not in set(provinces["code"]):
         raise InvalidParameterError(
             f"province {province} did not exist on {when.as_of}; then: {sorted(provinces['code'])}"
         )
-    s = summary(service.book(), service.records(), year=when.year, day=when.day, province=province)
+    s = summary(snap.book, snap.records, year=when.year, day=when.day, province=province)
     villages_new = next((r["reported"] for r in s["reported"] if r["metric"] == "villages_kieu_mau_new"), None)
     t = DASH[lang]
     query = {**when.params, "lang": lang, "province": s["province"]}

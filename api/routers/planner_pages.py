@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.deps import SettingsDep, StatusDep, WhenDep
+from api.deps import SettingsDep, SnapshotDep, WhenDep
 from api.i18n import language
 from api.planner_text import PAGE, SCRIPT
 from api.planner_text_commune import COMMUNE
@@ -95,7 +95,7 @@ def _script_config(lang: str, settings, **extra) -> dict:
 @router.get("/planning/map", response_class=HTMLResponse)
 def planning_map(
     request: Request,
-    service: StatusDep,
+    snap: SnapshotDep,
     settings: SettingsDep,
     when: WhenDep,
     list_id: Annotated[str | None, Query(alias="list", min_length=1, max_length=100)] = None,
@@ -110,10 +110,9 @@ def planning_map(
     Default: the last day the listed communes existed (before the 2025 reform), inside a list's period.
     """
     lang = language(request)
-    atlas, records = service.atlas, service.records()
+    atlas, records = snap.atlas, snap.records
     day = when.as_of if when.asked else planning_day(records, atlas)
-    result = difficult_communes(
-        service, day, list_id=list_id, district=district, status=status, missing=missing,
+    result = difficult_communes(snap, day, list_id=list_id, district=district, status=status, missing=missing,
         below_target=below_target, sort=sort,
     )  # fmt: skip
     data = result.as_dict()
@@ -196,7 +195,7 @@ def _lineage_links(lineage: dict, lang: str) -> dict:
 @router.get("/planning/communes/{code}", response_class=HTMLResponse)
 def commune_page(
     request: Request,
-    service: StatusDep,
+    snap: SnapshotDep,
     settings: SettingsDep,
     code: Annotated[str, Path(pattern=r"^(\d{3}|\d{5})$", description="commune code (a district code redirects)")],
     when: WhenDep,
@@ -204,20 +203,20 @@ def commune_page(
     """One commune: status, decisions, lineage, villages over time, ĐBKK lists, criteria, gap to the target."""
     lang = language(request)
     day = when.as_of if when.asked else None  # default: the code's latest version (on its last day if it is gone)
-    atlas = service.atlas
+    atlas = snap.atlas
     if len(code) == 3:  # the status map's district popups link here: show that district's communes
         unit = atlas.unit(code, on=day)
-        where = planning_day(service.records(), atlas, day or min(unit["valid_to"], today()))
+        where = planning_day(snap.records, atlas, day or min(unit["valid_to"], today()))
         params = {"district": code, "date": where.isoformat(), "lang": lang}
         return RedirectResponse(f"/planning/map?{urlencode(params)}", status_code=303)
-    d = commune_dossier(service, code, day)
+    d = commune_dossier(snap, code, day)
     unit = atlas.units.loc[d["unit"]["uid"]]
     reform = None
     if unit["valid_from"] >= atlas.reform_date:
-        reform = reform_view(service, code, d["date"])
+        reform = reform_view(snap, code, d["date"])
     d["lineage"] = _lineage_links(d["lineage"], lang)
     before_reform = min(date.fromisoformat(d["date"]), atlas.reform_date - timedelta(days=1))
-    map_day = planning_day(service.records(), atlas, before_reform)
+    map_day = planning_day(snap.records, atlas, before_reform)
     west, south, east, north = (float(v) for v in unit["geometry"].bounds)
     pad = max(east - west, north - south) * 0.6
     context = {

@@ -8,7 +8,7 @@ import orjson
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from api.deps import Day, StatusDep, WhenDep
+from api.deps import Day, SnapshotDep, WhenDep
 from geo_ntm.planning import commune_dossier, difficult_communes, list_versions, ranking_csv, ranking_xlsx, reform_view
 from geo_ntm.planning.lists import planning_day
 
@@ -32,7 +32,7 @@ def _download(body: bytes, media_type: str, name: str) -> Response:
 
 @router.get("/difficult-communes")
 def difficult(
-    service: StatusDep,
+    snap: SnapshotDep,
     when: WhenDep,
     list_id: Annotated[str | None, Query(alias="list", min_length=1, max_length=100)] = None,
     target: TextQ = None,
@@ -49,9 +49,9 @@ def difficult(
 
     Default date: the last day the listed communes existed (before the 2025 reform), inside a list's period.
     """
-    on = when.as_of if when.asked else planning_day(service.records(), service.atlas)
+    on = when.as_of if when.asked else planning_day(snap.records, snap.atlas)
     result = difficult_communes(
-        service, on, list_id=list_id, target_id=target, district=district, status=status, missing=missing,
+        snap, on, list_id=list_id, target_id=target, district=district, status=status, missing=missing,
         below_target=below_target, min_gap=min_gap, sort=sort, reverse=reverse,
     )  # fmt: skip
     name = f"xa-dbkk-{result.day.isoformat()}"
@@ -66,18 +66,18 @@ def difficult(
 
 
 @router.get("/communes/{code}")
-def dossier(service: StatusDep, code: CodeP, on: DateQ = None) -> dict:
+def dossier(snap: SnapshotDep, code: CodeP, on: DateQ = None) -> dict:
     """One commune: decisions and revocations, lineage, villages, list membership, criteria met and missing."""
-    return commune_dossier(service, code, on)
+    return commune_dossier(snap, code, on)
 
 
 @router.get("/lists")
-def lists(service: StatusDep, kind: Literal["commune", "village"] | None = None) -> list[dict]:
+def lists(snap: SnapshotDep, kind: Literal["commune", "village"] | None = None) -> list[dict]:
     """Versions of the lists of especially difficult communes and villages, with acts, validity and changes."""
-    return list_versions(service.records(), kind)
+    return list_versions(snap.records, kind)
 
 
 @router.get("/reform/{code}")
-def reform(service: StatusDep, code: CodeP, on: DateQ = None) -> dict:
+def reform(snap: SnapshotDep, code: CodeP, on: DateQ = None) -> dict:
     """Across the 2025 reorganisation: old difficult communes in a new commune, or where an old one went."""
-    return reform_view(service, code, on)
+    return reform_view(snap, code, on)

@@ -8,7 +8,7 @@ import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.deps import CacheDep, StatusDep, WhenDep
+from api.deps import CacheDep, SnapshotDep, StatusDep, WhenDep
 from api.http import cached, respond
 from geo_ntm.errors import InvalidParameterError
 from geo_ntm.status.criteria import criteria_sets
@@ -22,17 +22,17 @@ Level = Literal["commune", "district", "province"]
 
 @router.get("/status")
 async def status(
-    request: Request, service: StatusDep, cache: CacheDep, when: WhenDep, level: Level = "commune"
+    request: Request, snap: SnapshotDep, cache: CacheDep, when: WhenDep, level: Level = "commune"
 ) -> Response:
     """Status of every unit of a level on a date or at a year-end (default: today), with the decision behind it.
 
     A level with no units that day (districts from 2025-07-01) answers ``[]`` with an ``X-Note`` header saying why.
     """
-    version = service.version()
-    note = absence(service.atlas, level, when.as_of)
+    version = snap.version
+    note = absence(snap.atlas, level, when.as_of)
 
     def make():
-        book = service.book()
+        book = snap.book
         frame = book.on(when.day, level) if when.day else book.for_year(when.year, level)
         body = frame.astype(object).where(frame.notna(), None).to_json(orient="records", force_ascii=False)
         return body.encode(), "application/json"
@@ -44,22 +44,22 @@ async def status(
 @router.get("/summary")
 async def summary(
     request: Request,
-    service: StatusDep,
+    snap: SnapshotDep,
     cache: CacheDep,
     when: WhenDep,
     province: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
 ) -> Response:
     """The figures the province reports (default: today), with progress against plan targets and published figures."""
     if province is not None:
-        known = set(service.atlas.units_on(when.as_of, "province")["code"])
+        known = set(snap.atlas.units_on(when.as_of, "province")["code"])
         if province not in known:
             raise InvalidParameterError(
                 f"province {province} did not exist on {when.as_of}; provinces then: {sorted(known)}"
             )
-    version = service.version()
+    version = snap.version
 
     def make():
-        body = make_summary(service.book(), service.records(), year=when.year, day=when.day, province=province)
+        body = make_summary(snap.book, snap.records, year=when.year, day=when.day, province=province)
         return orjson.dumps(body, default=str), "application/json"
 
     return respond(request, await cached(cache, version, ("summary", when.key, province), make), version)

@@ -12,18 +12,16 @@ from geo_ntm.errors import InvalidParameterError
 from geo_ntm.search import overlaps  # noqa: F401  (re-exported for the planning modules)
 from geo_ntm.status.derive import StatusBook
 from geo_ntm.status.service import StatusService
-from geo_ntm.status.summary import Records
+from geo_ntm.status.snapshot import Snapshot
 
 
-def inputs(source) -> tuple[StatusBook, Records, list]:
-    """(book, records, assessments) from a :class:`StatusService` or such a tuple."""
-    if isinstance(source, StatusService):
-        return source.book(), source.records(), source.assessments()
-    if isinstance(source, tuple) and len(source) == 3 and isinstance(source[0], StatusBook):
+def inputs(source) -> Snapshot:
+    """The :class:`Snapshot` to read: given, or the current one of a :class:`StatusService`."""
+    if isinstance(source, Snapshot):
         return source
-    raise InvalidParameterError(
-        f"expected a StatusService or a (book, records, assessments) tuple, not {type(source).__name__}"
-    )
+    if isinstance(source, StatusService):
+        return source.snapshot()
+    raise InvalidParameterError(f"expected a StatusService or a Snapshot, not {type(source).__name__}")
 
 
 def plain(value):

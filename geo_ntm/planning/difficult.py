@@ -17,6 +17,7 @@ import pandas as pd
 from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.errors import InvalidParameterError
 from geo_ntm.status.model import DifficultyList, PlanTarget
+from geo_ntm.status.snapshot import Snapshot
 
 from ._common import inputs
 from .filters import SORTS, criteria_filter, keep, order, resolve_district, statuses_filter
@@ -187,8 +188,8 @@ def difficult_communes(source, day: date | str, *, list_id: str | None = None, t
     DifficultCommunes
         ``rows`` (dicts with the fields of :data:`ROW_FIELDS`), ``reorganised``, ``totals()``.
     """
-    book, records, assessments = inputs(source)
-    atlas = book.atlas
+    snap = inputs(source)
+    book, records, atlas = snap.book, snap.records, snap.atlas
     day = atlas.check_date(day)
     if sort not in SORTS:
         raise InvalidParameterError(f"sort {sort!r} is not one of {list(SORTS)}")
@@ -201,10 +202,8 @@ def difficult_communes(source, day: date | str, *, list_id: str | None = None, t
     vl = village_list(records, day)
     targets = dbkk_targets(records, target_id)
     placed, gone = place_entries(book, dl, day)
-    rows = [{**r, "as_of": day.isoformat(), "now_in": None} for r in progress_rows(
-        book, records, assessments, day, placed, dl, vl, targets
-    )]  # fmt: skip
-    followed = _follow(book, records, assessments, dl, targets, gone, day) if not placed else []
+    rows = [{**r, "as_of": day.isoformat(), "now_in": None} for r in progress_rows(snap, day, placed, dl, vl, targets)]
+    followed = _follow(snap, dl, targets, gone, day) if not placed else []
     rows += followed
     kept = order([r for r in rows if keep(r, district_code, statuses, criteria, below_target, min_gap)], sort, reverse)
     filters = {
@@ -219,7 +218,7 @@ def difficult_communes(source, day: date | str, *, list_id: str | None = None, t
     return DifficultCommunes(day, dl, live, vl, used, kept, gone, sort, reverse, filters, atlas, days)
 
 
-def _follow(book, records, assessments, dl, targets, gone: list[dict], day: date) -> list[dict]:
+def _follow(snap: Snapshot, dl, targets, gone: list[dict], day: date) -> list[dict]:
     """Rows of listed communes that had ceased by ``day``, each on its last day, with the units holding it now.
 
     After the 2025 reform a list's communes exist no more, but a target set on them (60% of their
@@ -234,8 +233,8 @@ def _follow(book, records, assessments, dl, targets, gone: list[dict], day: date
         on = date.fromisoformat(last)
         entries = {e.unit_code: e for e in dl.entries}
         placed = {uid: entries[g["code"]] for uid, g in found.items()}
-        vl = village_list(records, on)
-        for r in progress_rows(book, records, assessments, on, placed, dl, vl, targets):
+        vl = village_list(snap.records, on)
+        for r in progress_rows(snap, on, placed, dl, vl, targets):
             now = found[r["uid"]]["now"]
             out.append({**r, "as_of": last, "now_in": "; ".join(o["name"] for o in now) or None})
     return out

@@ -36,8 +36,8 @@ def commune_dossier(source, code: str, day: date | str | None = None) -> dict:
         ``difficulty`` (membership per list version), ``progress`` (criteria met and missing by
         name, villages, share and gap on the day).
     """
-    book, records, assessments = inputs(source)
-    atlas = book.atlas
+    snap = inputs(source)
+    book, records, atlas = snap.book, snap.records, snap.atlas
     day = atlas.check_date(day) if day is not None else None
     unit = atlas.unit(str(code), on=day)
     if unit["level"] != "commune":
@@ -49,9 +49,7 @@ def commune_dossier(source, code: str, day: date | str | None = None) -> dict:
     status = book.status_of(uid, day)
     commune_list = _list_on(records.difficulty_lists, day)
     entry = _entry(book, commune_list, chain) if commune_list else None
-    row = progress_rows(
-        book, records, assessments, day, {uid: entry}, commune_list, village_list(records, day), dbkk_targets(records)
-    )[0]
+    row = progress_rows(snap, day, {uid: entry}, commune_list, village_list(records, day), dbkk_targets(records))[0]
     return {
         "date": day.isoformat(),
         "unit": _unit(atlas, unit),

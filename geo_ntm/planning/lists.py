@@ -13,7 +13,7 @@ from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.errors import DateOutOfRangeError, InvalidParameterError
 from geo_ntm.names import key
 from geo_ntm.status.model import DifficultyList, PlanTarget
-from geo_ntm.status.summary import Records
+from geo_ntm.status.snapshot import Records
 from geo_ntm.when import today
 
 #: The plan-target metric the village gap is measured against.

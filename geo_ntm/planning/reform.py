@@ -45,8 +45,8 @@ def reform_view(source, code: str, day: date | str | None = None) -> dict:
         ``direction`` (``"new"`` or ``"old"``), ``unit``, ``reform_date``, ``as_of`` (the day before
         the reform), and ``constituents`` with ``totals`` (new) or ``now_part_of`` and ``progress`` (old).
     """
-    book, records, assessments = inputs(source)
-    atlas = book.atlas
+    snap = inputs(source)
+    book, atlas = snap.book, snap.atlas
     day = atlas.check_date(day) if day is not None else None
     unit = atlas.unit(str(code), on=day)
     if unit["level"] != "commune":
@@ -58,7 +58,7 @@ def reform_view(source, code: str, day: date | str | None = None) -> dict:
     before = reform - timedelta(days=1)
     now = max(date.today(), reform)
     try:
-        rows = {r["uid"]: r for r in difficult_communes((book, records, assessments), before).rows}
+        rows = {r["uid"]: r for r in difficult_communes(snap, before).rows}
     except DateOutOfRangeError:
         rows = {}
     head = {

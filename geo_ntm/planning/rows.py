@@ -1,6 +1,6 @@
 """One planning row per commune on a difficulty list: status, criteria by name, villages, target gap.
 
-Built on :func:`geo_ntm.status.layer.status_frame` (status, criteria met, village counts of the
+Built on :meth:`geo_ntm.status.snapshot.Snapshot.status_frame` (status, criteria met, village counts of the
 date), so the planning table and the status map never disagree.
 """
 
@@ -12,9 +12,8 @@ from datetime import date
 from geo_ntm.names import english
 from geo_ntm.status.criteria import CriteriaSet, criteria_sets
 from geo_ntm.status.derive import StatusBook
-from geo_ntm.status.layer import status_frame
 from geo_ntm.status.model import DifficultyEntry, DifficultyList, PlanTarget
-from geo_ntm.status.summary import Records
+from geo_ntm.status.snapshot import Snapshot, latest_assessments, latest_village_counts
 
 from ._common import chain_of, count, overlaps, plain
 
@@ -91,7 +90,7 @@ def _applies(t: PlanTarget, parents: set[str], provinces: set[str]) -> bool:
     return (t.province_code is None or t.province_code in provinces) and (not t.scope or bool(parents & set(t.scope)))
 
 
-def progress_rows(book: StatusBook, records: Records, assessments: list, day: date,
+def progress_rows(snap: Snapshot, day: date,
                   placed: dict[str, DifficultyEntry | None], dl: DifficultyList | None,
                   village_list: DifficultyList | None, targets: list[PlanTarget]) -> list[dict]:  # fmt: skip
     """A row per placed entry, in code order (see :data:`ROW_FIELDS` in :mod:`.difficult`).
@@ -99,10 +98,11 @@ def progress_rows(book: StatusBook, records: Records, assessments: list, day: da
     An entry of None asks for the row of a commune that is not on the list (a dossier): it gets
     no target, since the target is about the communes on the list.
     """
-    frame = status_frame(book, records, assessments, level="commune", day=day)
+    book, records = snap.book, snap.records
+    frame = snap.status_frame("commune", day=day)
     frame = frame[frame["uid"].isin(placed)]
-    assessed = _latest_assessments(book, assessments, day)
-    counts = _latest_counts(book, records, day)
+    assessed = latest_assessments(book, snap.assessments, day)
+    counts = latest_village_counts(records, day)
     listed_villages: dict[str, int] = {}
     for e in village_list.entries if village_list else ():
         listed_villages[e.unit_code] = listed_villages.get(e.unit_code, 0) + 1
@@ -185,24 +185,3 @@ def progress_rows(book: StatusBook, records: Records, assessments: list, day: da
             }
         )
     return rows
-
-
-def _latest_assessments(book: StatusBook, assessments: list, day: date) -> dict:
-    """Latest assessment on or before ``day`` per status chain (as the status layer picks it)."""
-    latest: dict = {}
-    for a in assessments:
-        if a.as_of <= day:
-            uid = book.version_at(a.unit_level, a.unit_code, a.as_of)
-            root = book.root.get(uid) if uid else None
-            if root and (root not in latest or a.as_of > latest[root].as_of):
-                latest[root] = a
-    return latest
-
-
-def _latest_counts(book: StatusBook, records: Records, day: date) -> dict:
-    """Latest village count on or before ``day`` per commune code (as the status layer picks it)."""
-    latest: dict = {}
-    for v in records.village_counts:
-        if v.as_of <= day and (v.commune_code not in latest or v.as_of > latest[v.commune_code].as_of):
-            latest[v.commune_code] = v
-    return latest

@@ -27,6 +27,7 @@ Two ways to ask:
 
 from __future__ import annotations
 
+import threading
 import weakref
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -195,6 +196,8 @@ class StatusBook:
         for steps in self.reviews.values():
             steps.sort(key=lambda r: (r.reviewed_on, r.id or 0))
         self.covered = self._covered_parts()
+        self._levels: dict[tuple, pd.DataFrame] = {}
+        self._lock = threading.Lock()
 
     def _covered_parts(self) -> frozenset:
         """Parts of the district-level units (before the reform) whose records exist: their own or
@@ -310,15 +313,27 @@ class StatusBook:
     # -- a whole level -----------------------------------------------------------------
     def on(self, day: date | str, level: str = "commune") -> pd.DataFrame:
         """Status of every unit of ``level`` in force on ``day``."""
-        units = self.atlas.units_on(day, level)
         day = self.atlas.check_date(day)
-        return self._frame(units, [self.status_of(uid, day) for uid in units["uid"]])
+        return self._level(day, level, None)
 
     def for_year(self, year: int, level: str = "commune") -> pd.DataFrame:
         """Status at the end of ``year`` as the province reports it (by the "năm" label)."""
-        day = date(year, 12, 31)
-        units = self.atlas.units_on(day, level)
-        return self._frame(units, [self.status_of(uid, day, year) for uid in units["uid"]])
+        return self._level(date(year, 12, 31), level, year)
+
+    def _level(self, day: date, level: str, year: int | None) -> pd.DataFrame:
+        # A book is one data version: a level's statuses on a day never change, so they are worked
+        # out once (a map, its summary, its table and its downloads ask for the same ones) and copied out.
+        key = (day, level, year)
+        with self._lock:
+            hit = self._levels.get(key)
+        if hit is None:
+            units = self.atlas.units_on(day, level)
+            hit = self._frame(units, [self.status_of(uid, day, year) for uid in units["uid"]])
+            with self._lock:
+                self._levels[key] = hit
+                while len(self._levels) > 64:
+                    self._levels.pop(next(iter(self._levels)))
+        return hit.copy()
 
     @staticmethod
     def _frame(units: pd.DataFrame, statuses: list[Status]) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from .derive import StatusBook
 from .levels import RANK
 from .model import Assessment
 from .progress import ProgressBook
-from .summary import Records
+from .snapshot import Records, latest_assessments, latest_village_counts
 
 COLUMNS = [
     "code",
@@ -130,13 +130,7 @@ def status_frame(
 
 
 def _criteria(frame: pd.DataFrame, book: StatusBook, assessments: list[Assessment], day: date) -> None:
-    latest: dict[str, Assessment] = {}
-    for a in assessments:
-        if a.as_of <= day:
-            uid = book.version_at(a.unit_level, a.unit_code, a.as_of)
-            root = book.root.get(uid) if uid else None
-            if root and (root not in latest or a.as_of > latest[root].as_of):
-                latest[root] = a
+    latest = latest_assessments(book, assessments, day)
     sets = criteria_sets()
     met, total, source, cset = [], [], [], []
     for r in frame.itertuples():
@@ -190,10 +184,7 @@ def _difficulty(frame: pd.DataFrame, book: StatusBook, records: Records, day: da
     # A listed code names the commune of the list's date: a 2025 unit that reused the code is another unit.
     frame["dbkk"] = [c in listed and _same_unit(book, c, in_force.valid_from, day) for c in frame["code"]]
     frame["dbkk_list"] = [in_force.id if flag else None for flag in frame["dbkk"]]
-    latest = {}
-    for v in records.village_counts:
-        if v.as_of <= day and (v.commune_code not in latest or v.as_of > latest[v.commune_code].as_of):
-            latest[v.commune_code] = v
+    latest = latest_village_counts(records, day)
     for col, attr in [
         ("villages_total", "total"),
         ("villages_ntm", "ntm"),

@@ -1,24 +1,22 @@
-"""Status over a region, kept current: derived views rebuilt when the store's data version moves.
+"""Status over a region, kept current: one :class:`~geo_ntm.status.snapshot.Snapshot` per data version.
 
-One object per running service (or command): ``StatusService(atlas, store)``. Every view
-(:meth:`book`, :meth:`records`, :meth:`flags`) is computed once per data version, so a new
-decision, written by this process or another (an import from the command line), shows on
-the next request.
+One object per running service (or command): ``StatusService(atlas, store)``. :meth:`snapshot`
+reads the store's records of one data version together (decisions, revocations, lists, counts,
+targets, figures, assessments) and builds the status book once per version, so a new decision,
+written by this process or another (an import from the command line), shows on the next request,
+and no answer mixes two versions.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from typing import Any
 
 from geo_ntm.boundaries.atlas import Atlas
 
 from .derive import StatusBook
 from .flags import consistency_flags
-from .progress import ProgressBook
+from .snapshot import Records, Snapshot
 from .store import StatusStore
-from .summary import Records
 
 
 class StatusService:
@@ -26,56 +24,54 @@ class StatusService:
         self.atlas = atlas
         self.store = store
         self._lock = threading.Lock()
-        self._cache: dict[str, tuple[int, Any]] = {}
-        self._building: dict[str, threading.Lock] = {}
+        self._building = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._flags: tuple[int, list] | None = None
 
     def version(self) -> int:
         return self.store.data_version()
 
-    def _cached(self, name: str, make: Callable[[], Any]) -> Any:
-        version = self.version()
-        with self._lock:
-            hit = self._cache.get(name)
-            if hit and hit[0] == version:
-                return hit[1]
-            building = self._building.setdefault(name, threading.Lock())
-        # One thread builds a view; the others wait for it instead of building it again.
-        with building:
-            with self._lock:
-                hit = self._cache.get(name)
-                if hit and hit[0] == version:
-                    return hit[1]
-            value = make()
-            with self._lock:
-                self._cache[name] = (version, value)
-            return value
+    def peek(self) -> Snapshot | None:
+        """The snapshot of the current version if it is built already (no work: for the event loop)."""
+        snap = self._snapshot
+        return snap if snap is not None and snap.version == self.version() else None
 
-    def book(self) -> StatusBook:
-        return self._cached(
-            "book",
-            lambda: StatusBook(self.atlas, self.store.decisions(), self.store.revocations(), self.store.reviews()),
-        )
+    def snapshot(self) -> Snapshot:
+        """The records of the current data version, read together (built once per version)."""
+        hit = self.peek()
+        if hit is not None:
+            return hit
+        with self._building:  # one thread builds it; the others wait for it instead of building it again
+            hit = self.peek()
+            if hit is not None:
+                return hit
+            snap = self._read()
+            with self._lock:
+                self._snapshot = snap
+            return snap
 
-    def records(self) -> Records:
-        return self._cached(
-            "records",
-            lambda: Records(
+    def _read(self) -> Snapshot:
+        # Every write moves the data version in its own transaction: if the version is the same
+        # before and after the reads, they all saw that version; if not, read again.
+        while True:
+            before = self.version()
+            decisions, revocations, reviews = self.store.decisions(), self.store.revocations(), self.store.reviews()
+            records = Records(
                 self.store.difficulty_lists(),
                 self.store.village_counts(),
                 self.store.plan_targets(),
                 self.store.reported_figures(),
                 self.store.commune_groups(),
-            ),
-        )
+            )
+            assessments = self.store.assessments()
+            if self.version() == before:
+                book = StatusBook(self.atlas, decisions, revocations, reviews)
+                return Snapshot(before, book, records, assessments)
 
     def flags(self) -> list:
-        return self._cached("flags", lambda: consistency_flags(self.book(), self.records().difficulty_lists))
-
-    def assessments(self) -> list:
-        return self._cached("assessments", self.store.assessments)
-
-    def progress(self) -> ProgressBook:
-        """Commune groups and assessments over the status chains (the 2026-2030 standing)."""
-        return self._cached(
-            "progress", lambda: ProgressBook(self.book(), self.records().commune_groups, self.assessments())
-        )
+        snap = self.snapshot()
+        done = self._flags
+        if done is None or done[0] != snap.version:
+            done = (snap.version, consistency_flags(snap.book, snap.records.difficulty_lists))
+            self._flags = done
+        return done[1]

@@ -8,7 +8,7 @@ a model commune is also advanced and NTM.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -17,18 +17,8 @@ from geo_ntm.when import absence
 
 from .derive import StatusBook
 from .levels import RANK
-from .model import METRICS, CommuneGroup, Decision, DifficultyList, PlanTarget, ReportedFigure, VillageCount
-
-
-@dataclass
-class Records:
-    """What a summary reads besides decisions: lists, village counts, targets, reported figures."""
-
-    difficulty_lists: list[DifficultyList] = field(default_factory=list)
-    village_counts: list[VillageCount] = field(default_factory=list)
-    plan_targets: list[PlanTarget] = field(default_factory=list)
-    reported: list[ReportedFigure] = field(default_factory=list)
-    commune_groups: list[CommuneGroup] = field(default_factory=list)
+from .model import METRICS, Decision, PlanTarget, ReportedFigure
+from .snapshot import Records, latest_village_counts
 
 
 def _rank(statuses: pd.Series) -> pd.Series:
@@ -190,14 +180,7 @@ def dbkk_villages(book: StatusBook, records: Records, as_of: date, districts: tu
                 "all_ntm": None, "all_share": None, "as_of_counts": None}  # fmt: skip
     dl = max(lists, key=lambda d: d.valid_from)
     codes = [e.unit_code for e in dl.entries if _in_districts(book, e.unit_code, dl.valid_from, as_of, districts)]
-    latest: dict[str, VillageCount] = {}
-    for v in records.village_counts:
-        if (
-            v.commune_code in codes
-            and v.as_of <= as_of
-            and (v.commune_code not in latest or v.as_of > latest[v.commune_code].as_of)
-        ):
-            latest[v.commune_code] = v
+    latest = latest_village_counts(records, as_of, codes)
     total = sum(v.dbkk_total or 0 for v in latest.values())
     ntm = sum(v.dbkk_ntm or 0 for v in latest.values())
     # All villages of those communes, listed as especially difficult or not: the denominator of

@@ -123,7 +123,8 @@ def test_ogc_api_features(client):
 @pytest.mark.parametrize(
     ("url", "status", "says"),
     [
-        ("/api/layers/rivers.geojson", 422, "communes"),
+        ("/api/layers/rivers.geojson", 404, "communes"),
+        ("/api/tiles/rivers/1/1/1.png", 404, "unknown layer"),
         ("/api/layers/communes.kml", 422, "csv"),
         ("/api/layers/communes.geojson?bbox=1,2,3", 422, "four numbers"),
         ("/api/layers/communes.geojson?bbox=a,b,c,d", 422, "not a number"),

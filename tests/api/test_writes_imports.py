@@ -10,13 +10,13 @@ from datetime import date
 import pytest
 
 from geo_ntm.errors import ConflictError
+from geo_ntm.status.imports.uploads import PinnedStore, check_upload, get_upload
 from geo_ntm.status.model import VillageCount
 from geo_ntm.status.store import SqliteStore
-from geo_ntm.status.uploads import PinnedStore, check_upload, get_upload
 
 from .editing import app_client, decision
 
-pytest.importorskip("geo_ntm.status.importer")
+pytest.importorskip("geo_ntm.status.imports.importer")
 
 SHEET = (
     "Mã xã,Tên xã,Mức đạt,Số QĐ,Ngày ký\n"

@@ -25,7 +25,7 @@ from geo_ntm.status.store import SqliteStore
 
 from .service import Service
 
-pytest.importorskip("geo_ntm.status.importer")
+pytest.importorskip("geo_ntm.status.imports.importer")
 pytestmark = pytest.mark.slow
 
 ROWS = 20_000

@@ -16,8 +16,8 @@ from geo_ntm.planning import ROW_FIELDS, difficult_communes, list_versions
 from geo_ntm.status.criteria import criteria_set
 from geo_ntm.status.demo import load_demo
 from geo_ntm.status.service import StatusService
+from geo_ntm.status.snapshot import Records
 from geo_ntm.status.store import SqliteStore
-from geo_ntm.status.summary import Records
 
 DROPPED = {"07531", "07660"}  # Tân Sơn and An Bá: on 861/QĐ-TTg, not on its 2024 amendment
 
@@ -46,7 +46,7 @@ def test_the_list_in_force_changes_with_the_date(service):
     assert len(old.rows) == 16 and len(new.rows) == 14
     assert difficult_communes(service, "2024-06-30").commune_list.id == "861/QĐ-TTg"
     assert difficult_communes(service, "2024-07-01").commune_list.id == "861/QĐ-TTg+698/QĐ-TTg"
-    versions = {v["id"]: v for v in list_versions(service.records(), "commune")}
+    versions = {v["id"]: v for v in list_versions(service.snapshot().records, "commune")}
     assert {e["code"] for e in versions["861/QĐ-TTg+698/QĐ-TTg"]["removed"]} == DROPPED
     assert versions["861/QĐ-TTg+698/QĐ-TTg"]["added"] == []
 
@@ -108,13 +108,14 @@ def test_gap_arithmetic(june):
 
 
 def test_the_target_comes_from_the_plan_not_a_constant(service):
-    book, records = service.book(), service.records()
+    snap = service.snapshot()
+    records = snap.records
     targets = [replace(t, target=0.5) if t.id == "dbkk-villages-60pct-2025" else t for t in records.plan_targets]
     half = Records(records.difficulty_lists, records.village_counts, targets, records.reported)
-    rows = {r["code"]: r for r in difficult_communes((book, half, service.assessments()), "2025-06-30").rows}
+    rows = {r["code"]: r for r in difficult_communes(replace(snap, records=half), "2025-06-30").rows}
     assert rows["07624"]["target"] == 0.5 and rows["07624"]["needed"] == 6 and rows["07624"]["gap"] == 3
     none = Records(records.difficulty_lists, records.village_counts, [], records.reported)
-    row = difficult_communes((book, none, service.assessments()), "2025-06-30").rows[0]
+    row = difficult_communes(replace(snap, records=none), "2025-06-30").rows[0]
     assert row["target"] is None and row["gap"] is None and row["dbkk_share"] is not None
 
 
@@ -268,7 +269,8 @@ def test_an_ambiguous_criterion_name_lists_the_candidates(service):
 
 def test_needed_villages_survive_floating_point(service):
     """55% of 100 is 55.00000000000001 in floating point; 55 villages are needed, not 56."""
-    book, records = service.book(), service.records()
+    snap = service.snapshot()
+    records = snap.records
     targets = [replace(t, target=0.55) if t.id == "dbkk-villages-60pct-2025" else t for t in records.plan_targets]
     counts = [
         replace(v, total=120, ntm=50, dbkk_total=100, dbkk_ntm=50) if v.commune_code == "07624" else v
@@ -276,6 +278,6 @@ def test_needed_villages_survive_floating_point(service):
     ]
     records = Records(records.difficulty_lists, counts, targets, records.reported)
     row = next(
-        r for r in difficult_communes((book, records, service.assessments()), "2025-06-30").rows if r["code"] == "07624"
+        r for r in difficult_communes(replace(snap, records=records), "2025-06-30").rows if r["code"] == "07624"
     )
     assert (row["needed"], row["gap"], row["below_target"]) == (55, 5, True)

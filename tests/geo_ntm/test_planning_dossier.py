@@ -14,6 +14,7 @@ from geo_ntm.status.demo import load_demo
 from geo_ntm.status.derive import StatusBook
 from geo_ntm.status.model import Decision, Revocation
 from geo_ntm.status.service import StatusService
+from geo_ntm.status.snapshot import Snapshot
 from geo_ntm.status.store import SqliteStore
 
 
@@ -62,7 +63,7 @@ def test_history_holds_decisions_and_revocations_with_source_labels(service):
     revocations = [Revocation("commune", "07624", "Xã Hữu Sản", "dat_chuan", date(2023, 6, 1), "illustrative",
                               decision_no="2/QĐ-UBND", reason="income criterion failed")]  # fmt: skip
     book = StatusBook(service.atlas, decisions, revocations)
-    d = commune_dossier((book, service.records(), service.assessments()), "07624", "2023-01-01")
+    d = commune_dossier(_with(service, book), "07624", "2023-01-01")
     assert [(h["kind"], h["decision_no"], h["source"]) for h in d["history"]] == [
         ("decision", "1/QĐ-UBND", "official"),
         ("revocation", "2/QĐ-UBND", "illustrative"),
@@ -71,7 +72,7 @@ def test_history_holds_decisions_and_revocations_with_source_labels(service):
         d["history"][0]["criteria_met_vi"][9] == "Thu nhập" and d["history"][1]["reason"] == "income criterion failed"
     )
     assert d["status"]["status"] == "dat_chuan" and d["progress"]["criteria_missing"] == []
-    later = commune_dossier((book, service.records(), service.assessments()), "07624", "2023-07-01")
+    later = commune_dossier(_with(service, book), "07624", "2023-07-01")
     assert later["status"]["status"] == "chua_dat"
 
 
@@ -129,3 +130,9 @@ def test_reform_view_of_an_old_commune(service):
 def test_reform_view_is_for_communes(service):
     with pytest.raises(InvalidParameterError, match="crosswalk"):
         reform_view(service, "220", "2024-01-01")
+
+
+def _with(service, book) -> Snapshot:
+    """The service's records with another book (decisions made up for the test)."""
+    snap = service.snapshot()
+    return Snapshot(snap.version, book, snap.records, snap.assessments)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 
 import geopandas as gpd
 import jsonschema
@@ -185,12 +184,3 @@ def test_layer_contract(squares):
         feature_collection(squares.to_crs(32648))
     with pytest.raises(InvalidParameterError, match="must be a GeoDataFrame"):
         feature_collection(pd.DataFrame(squares))
-
-
-def test_commune_layer_encodes_quickly(communes):
-    layer = simplify_for_zoom(communes, 10)
-    feature_collection(layer)
-    start = time.perf_counter()
-    for _ in range(5):
-        feature_collection(layer, precision=4)
-    assert (time.perf_counter() - start) / 5 < 0.1  # measured ~4 ms

@@ -10,8 +10,9 @@ from geo_ntm.status.demo import load_demo
 from geo_ntm.status.derive import StatusBook
 from geo_ntm.status.flags import consistency_flags
 from geo_ntm.status.model import DifficultyEntry, DifficultyList, ReportedFigure
+from geo_ntm.status.snapshot import Records
 from geo_ntm.status.store import SqliteStore
-from geo_ntm.status.summary import Records, summary
+from geo_ntm.status.summary import summary
 
 from .conftest import decision
 

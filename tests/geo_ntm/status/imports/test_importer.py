@@ -20,7 +20,7 @@ from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.errors import InvalidParameterError, SourceError, TooLargeError
 from geo_ntm.paths import DEFAULT_REGION
 from geo_ntm.status import store as store_module
-from geo_ntm.status.importer import import_file
+from geo_ntm.status.imports.importer import import_file
 from geo_ntm.status.model import Decision, Revocation
 from geo_ntm.status.store import SqliteStore
 

@@ -4,10 +4,10 @@ A provincial office keeps its recognitions in a spreadsheet: a title row, a head
 words ("Mã xã", "Tên xã", "Mức đạt", "Số QĐ", "Ngày ký"), dates in every style, codes that
 lost their leading zero, names typed without diacritics or OCR'd. :func:`import_file` reads
 such a file (:mod:`.sheets`), maps its headers onto the canonical fields (:mod:`.vocabulary`),
-reads each row and finds its unit on the signing date (:mod:`.import_rows`, :mod:`.gazetteer`),
+reads each row and finds its unit on the signing date (:mod:`.rows`, :mod:`.gazetteer`),
 checks across rows (duplicates, levels that skip), and writes
 the records in one transaction of the store only when every row passed. Otherwise it writes
-nothing and the :class:`~.import_report.ImportReport` names each problem by row (as the spreadsheet numbers
+nothing and the :class:`~.report.ImportReport` names each problem by row (as the spreadsheet numbers
 it), column and value, with the candidate units when a name was ambiguous or unknown.
 
 Checks per row: the unit exists on the signing date at that unit level (by code, or by a name
@@ -31,15 +31,15 @@ from pathlib import Path
 from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.errors import ConflictError, InvalidParameterError, SourceError
 
+from ..derive import StatusBook
+from ..levels import RANK
+from ..model import Decision, Revocation
+from ..store import SqliteStore, StatusStore
 from . import vocabulary as voc
-from .derive import StatusBook
 from .gazetteer import Gazetteer, Version
-from .import_report import ImportReport
-from .import_rows import RowChecker, RowReader
-from .levels import RANK
-from .model import Decision, Revocation
+from .report import ImportReport
+from .rows import RowChecker, RowReader
 from .sheets import MAX_BYTES, Column, Table, read_table
-from .store import SqliteStore, StatusStore
 
 __all__ = ["DEFAULTS", "ImportReport", "import_file"]
 

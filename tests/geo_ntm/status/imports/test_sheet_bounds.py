@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from geo_ntm.errors import SourceError, TooLargeError
-from geo_ntm.status.sheets import HEADER_SCAN, MAX_COLUMNS, read_table
+from geo_ntm.status.imports.sheets import HEADER_SCAN, MAX_COLUMNS, read_table
 from tests.hostile_files import GOOD_ROW, HEADER, blank_csv, far_row_bomb, sheet, wide_rows, workbook
 
 

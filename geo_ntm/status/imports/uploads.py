@@ -38,7 +38,7 @@ from pathlib import Path
 from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.errors import ConflictError, GeoNtmError, InvalidParameterError, NotFoundError, StoreUnavailableError
 
-from .store import SqliteStore, Writer
+from ..store import SqliteStore, Writer
 
 _SAFE = re.compile(r"[^0-9A-Za-z._-]+")
 _COLUMNS = ("id, created_at, created_by, filename, size, sha256, options, data_version, report, ready, state, "

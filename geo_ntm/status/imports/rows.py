@@ -13,12 +13,12 @@ from datetime import date
 from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.errors import InvalidParameterError
 
+from ..criteria import CriteriaSet, criteria_set, criteria_sets
+from ..levels import grant_problem
+from ..model import Decision, Revocation
 from . import vocabulary as voc
-from .criteria import CriteriaSet, criteria_set, criteria_sets
 from .gazetteer import Gazetteer, Version
-from .import_report import ImportReport
-from .levels import grant_problem
-from .model import Decision, Revocation
+from .report import ImportReport
 from .sheets import Column, Row
 
 FORMULA = "formula without a value; save the file in Excel first"

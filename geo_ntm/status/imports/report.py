@@ -1,4 +1,4 @@
-"""The report of a spreadsheet import (:func:`geo_ntm.status.importer.import_file`), as text or JSON."""
+"""The report of a spreadsheet import (:func:`geo_ntm.status.imports.importer.import_file`), as text or JSON."""
 
 from __future__ import annotations
 

@@ -1,0 +1,126 @@
+"""One data version of the status records, read together: what every answer is computed from.
+
+A :class:`Snapshot` holds the data version, the :class:`~geo_ntm.status.derive.StatusBook`
+(decisions and revocations over the boundary history), the other :class:`Records` (difficulty
+lists, village counts, targets, published figures) and the criteria assessments, all of the
+same version (:meth:`geo_ntm.status.service.StatusService.snapshot`). An answer computed from
+one snapshot cannot mix two versions, and its cache key is the snapshot's version.
+
+"Status on a date" is :meth:`Snapshot.status_frame` (one row per unit, with everything a map
+shows), built on :meth:`StatusBook.on` / :meth:`StatusBook.for_year`. The rules that pick the
+latest assessment of a status chain and the latest village count of a commune live here too
+(:func:`latest_assessments`, :func:`latest_village_counts`), so the map, the planning table and
+the summary pick the same ones.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from .model import Assessment, CommuneGroup, DifficultyList, PlanTarget, ReportedFigure, VillageCount
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from geo_ntm.boundaries.atlas import Atlas
+
+    from .derive import StatusBook
+    from .progress import ProgressBook
+
+
+@dataclass
+class Records:
+    """What a summary reads besides decisions: lists, village counts, targets, reported figures."""
+
+    difficulty_lists: list[DifficultyList] = field(default_factory=list)
+    village_counts: list[VillageCount] = field(default_factory=list)
+    plan_targets: list[PlanTarget] = field(default_factory=list)
+    reported: list[ReportedFigure] = field(default_factory=list)
+    commune_groups: list[CommuneGroup] = field(default_factory=list)
+
+
+def latest_assessments(book: StatusBook, assessments: Iterable[Assessment], day: date) -> dict[str, Assessment]:
+    """The latest assessment on or before ``day`` of each status chain (by the chain's root uid).
+
+    An assessment names a unit by code on its own date; it counts for the chain of the version
+    in force then, so a commune keeps its assessment through a rename but a merged unit does not
+    inherit one.
+    """
+    latest: dict[str, Assessment] = {}
+    for a in assessments:
+        if a.as_of <= day:
+            uid = book.version_at(a.unit_level, a.unit_code, a.as_of)
+            root = book.root.get(uid) if uid else None
+            if root and (root not in latest or a.as_of > latest[root].as_of):
+                latest[root] = a
+    return latest
+
+
+def latest_village_counts(
+    records: Records, day: date, codes: Iterable[str] | None = None
+) -> dict[str, VillageCount]:
+    """The latest village count on or before ``day`` of each commune code (of ``codes``, if given).
+
+    Counts are kept by code: whether a count still describes the unit holding that code on
+    ``day`` (and not a new unit that reused it) is the caller's question (see ``layer._same_unit``).
+    """
+    wanted = None if codes is None else set(codes)
+    latest: dict[str, VillageCount] = {}
+    for v in records.village_counts:
+        if wanted is not None and v.commune_code not in wanted:
+            continue
+        if v.as_of <= day and (v.commune_code not in latest or v.as_of > latest[v.commune_code].as_of):
+            latest[v.commune_code] = v
+    return latest
+
+
+@dataclass(eq=False)
+class Snapshot:
+    """The records of one data version; views of it are computed once and shared."""
+
+    version: int
+    book: StatusBook
+    records: Records
+    assessments: list[Assessment]
+    _frames: dict = field(default_factory=dict, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _progress: ProgressBook | None = field(default=None, init=False, repr=False)
+
+    @property
+    def atlas(self) -> Atlas:
+        return self.book.atlas
+
+    @property
+    def progress(self) -> ProgressBook:
+        """Commune groups and assessments over the status chains (the 2026-2030 standing), built once."""
+        with self._lock:
+            if self._progress is None:
+                from .progress import ProgressBook
+
+                self._progress = ProgressBook(self.book, self.records.commune_groups, self.assessments)
+            return self._progress
+
+    def status_frame(self, level: str, day: date | None = None, year: int | None = None) -> gpd.GeoDataFrame:
+        """Every unit of ``level`` on ``day`` (or at the end of ``year``) with its status: the rows of every map.
+
+        Computed once per snapshot and question; a copy is returned, so callers may change it.
+        """
+        from .layer import status_frame
+
+        key = (level, day, year)
+        with self._lock:
+            hit = self._frames.get(key)
+        if hit is None:
+            progress = self.progress
+            hit = status_frame(
+                self.book, self.records, self.assessments, level=level, day=day, year=year, progress=progress
+            )
+            with self._lock:
+                self._frames[key] = hit
+                while len(self._frames) > 32:
+                    self._frames.pop(next(iter(self._frames)))
+        return hit.copy()
