@@ -13,6 +13,8 @@ from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from api.i18n import language
+from api.templating import templates
 from geo_ntm.errors import (
     ConflictError,
     CRSError,
@@ -27,6 +29,7 @@ from geo_ntm.errors import (
     TooLargeError,
     UnknownUnitError,
 )
+from geo_ntm.i18n import section, text
 
 log = logging.getLogger("geo_ntm.api")
 
@@ -56,20 +59,6 @@ def status_of(exc: GeoNtmError) -> int:
 
 #: Paths whose answers are pages for people: their errors are pages too.
 PAGE_PREFIXES = ("/maps", "/dashboard", "/embed", "/planning/communes", "/planning/map", "/share", "/documents")
-PAGE_TEXT = {
-    "vi": {
-        "title": "Không hiển thị được trang này",
-        "back": "Về trang chủ",
-        "internal": "Lỗi nội bộ; đã được ghi lại.",
-        "language": "Ngôn ngữ",
-    },
-    "en": {
-        "title": "This page cannot be shown",
-        "back": "Back to the home page",
-        "internal": "Internal error; it has been logged.",
-        "language": "Language",
-    },
-}
 
 
 def is_page(request: Request) -> bool:
@@ -77,14 +66,11 @@ def is_page(request: Request) -> bool:
 
 
 def page_error(request: Request, detail: str, status: int):
-    from api.i18n import language
-    from api.templating import templates
-
     lang = language(request)
     return templates.TemplateResponse(
         request,
         "error.html",
-        {"lang": lang, "t": PAGE_TEXT[lang], "detail": detail, "back": f"/?lang={lang}"},
+        {"lang": lang, "t": section(lang, "error_page"), "detail": detail, "back": f"/?lang={lang}"},
         status_code=status,
     )
 
@@ -121,5 +107,5 @@ def install(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception):
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         if is_page(request):
-            return page_error(request, PAGE_TEXT["vi"]["internal"], 500)
+            return page_error(request, text(language(request), "error_page.internal"), 500)
         return JSONResponse({"detail": "internal error; it has been logged"}, status_code=500)

@@ -9,12 +9,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from api.deps import BaseUrlDep, SettingsDep, SnapshotDep, WhenDep
-from api.i18n import language
-from api.routers.pages import TITLES
+from api.deps import BaseUrlDep, LangDep, SettingsDep, SnapshotDep, WhenDep
+from api.routers.pages import title as map_title
 from api.templating import templates
 from geo_ntm.catalog import LAYERS
 from geo_ntm.errors import InvalidParameterError, NotFoundError
+from geo_ntm.i18n import section
 from geo_ntm.layers.tiles import parse_bbox
 from geo_ntm.planning.lists import planning_day
 from geo_ntm.render.statusmap import MapSpec, status_map
@@ -25,74 +25,6 @@ router = APIRouter(include_in_schema=False)
 
 #: Every frame keeps its title and data-source banner, so there is no switch to hide them.
 EMBED_PARAMS = {"layer", "year", "date", "district", "bbox", "lang", "legend", "basemap", "controls", "table"}
-EMBED_TITLES = {
-    ("vi", "dbkk"): "Xã đặc biệt khó khăn và tiến độ đạt chuẩn",
-    ("en", "dbkk"): "Especially difficult communes and their progress",
-}
-SHARE = {
-    "vi": {
-        "title": "Chia sẻ và nhúng bản đồ",
-        "options": "Tùy chọn",
-        "layer": "Lớp",
-        "year": "Năm",
-        "date": "hoặc ngày",
-        "lang": "Ngôn ngữ",
-        "legend": "Chú giải",
-        "basemap": "Bản đồ nền",
-        "controls": "Chọn năm trên bản đồ",
-        "size": "Kích thước khung (px)",
-        "update": "Cập nhật",
-        "preview": "Xem trước",
-        "snippet": "Mã nhúng (iframe)",
-        "copy": "Sao chép",
-        "copied": "Đã sao chép",
-        "links": "Địa chỉ dữ liệu cho trang khác",
-        "geojson": "GeoJSON",
-        "mvt": "Ô bản đồ vector (MVT, z/x/y)",
-        "png": "Ô bản đồ ảnh (PNG, z/x/y)",
-        "tilejson": "TileJSON",
-        "ogc": "OGC API - Features (QGIS)",
-        "csv": "Bảng CSV",
-        "xlsx": "Bảng Excel",
-        "oembed": "oEmbed",
-        "note": "Địa chỉ có v= (phiên bản dữ liệu) được lưu đệm lâu dài; khi có quyết định mới, "
-        "phiên bản đổi và trang này cho địa chỉ mới.",
-        "frame_note": "Trang của bạn cần được phép nhúng (cấu hình GEO_NTM_FRAME_ANCESTORS).",
-        "yes": "có",
-        "no": "không",
-    },
-    "en": {
-        "title": "Share and embed this map",
-        "options": "Options",
-        "layer": "Layer",
-        "year": "Year",
-        "date": "or date",
-        "lang": "Language",
-        "legend": "Legend",
-        "basemap": "Base map",
-        "controls": "Year control on the map",
-        "size": "Frame size (px)",
-        "update": "Update",
-        "preview": "Preview",
-        "snippet": "Embed code (iframe)",
-        "copy": "Copy",
-        "copied": "Copied",
-        "links": "Data URLs for other sites",
-        "geojson": "GeoJSON",
-        "mvt": "Vector tiles (MVT, z/x/y)",
-        "png": "Image tiles (PNG, z/x/y)",
-        "tilejson": "TileJSON",
-        "ogc": "OGC API - Features (QGIS)",
-        "csv": "CSV table",
-        "xlsx": "Excel table",
-        "oembed": "oEmbed",
-        "note": "URLs with v= (the data version) may be cached for a long time; a new decision changes the "
-        "version, and this page gives the new URLs.",
-        "frame_note": "Your site must be allowed to embed (setting GEO_NTM_FRAME_ANCESTORS).",
-        "yes": "yes",
-        "no": "no",
-    },
-}
 
 
 def _flag(value: str | None, default: bool, name: str) -> bool:
@@ -125,7 +57,7 @@ def _embed_when(snap: Snapshot, when: When, layer: str, district: str | None) ->
     return when
 
 
-def embed_spec(request: Request, snap: Snapshot, settings, base: str, when: When, layer: str) -> MapSpec:
+def embed_spec(request: Request, snap: Snapshot, settings, base: str, when: When, layer: str, lang: str) -> MapSpec:
     """Read and check an embed URL's parameters; unknown ones are an error, not ignored."""
     q = dict(request.query_params)
     unknown = sorted(set(q) - EMBED_PARAMS)
@@ -136,7 +68,6 @@ def embed_spec(request: Request, snap: Snapshot, settings, base: str, when: When
         raise InvalidParameterError(f"layer={layer!r}: allowed communes, districts, dbkk")
     if q.get("lang") not in (None, "vi", "en"):
         raise InvalidParameterError(f"lang={q['lang']!r}: allowed vi, en")
-    lang = language(request)
     district = q.get("district")
     when = _embed_when(snap, when, layer, district)
     bounds = tuple(float(v) for v in snap.atlas.units_on(when.as_of, "province").total_bounds)
@@ -153,7 +84,7 @@ def embed_spec(request: Request, snap: Snapshot, settings, base: str, when: When
     if bbox:
         bounds = bbox
     level = "district" if layer == "districts" else "commune"
-    title = (EMBED_TITLES.get((lang, layer)) or TITLES[(lang, level)]) + title_extra
+    title = map_title(lang, layer) + title_extra
     basemap = _flag(q.get("basemap"), False, "basemap")
     params = {k: v for k, v in q.items() if k not in ("year", "date")}
     gone = absence(snap.atlas, level, when.as_of)
@@ -186,27 +117,33 @@ def embed_spec(request: Request, snap: Snapshot, settings, base: str, when: When
 
 @router.get("/embed/status", response_class=HTMLResponse)
 def embed_status(
-    request: Request, snap: SnapshotDep, settings: SettingsDep, base: BaseUrlDep, when: WhenDep
+    request: Request, snap: SnapshotDep, settings: SettingsDep, base: BaseUrlDep, when: WhenDep, lang: LangDep
 ) -> HTMLResponse:
     """An embeddable status map; the view is set in the URL (default: today)."""
-    return HTMLResponse(status_map(embed_spec(request, snap, settings, base, when, "communes")))
+    return HTMLResponse(status_map(embed_spec(request, snap, settings, base, when, "communes", lang)))
 
 
 @router.get("/embed/dbkk", response_class=HTMLResponse)
 def embed_dbkk(
-    request: Request, snap: SnapshotDep, settings: SettingsDep, base: BaseUrlDep, when: WhenDep
+    request: Request, snap: SnapshotDep, settings: SettingsDep, base: BaseUrlDep, when: WhenDep, lang: LangDep
 ) -> HTMLResponse:
     """An embeddable map of the especially difficult communes (default: a day their list was in force)."""
-    return HTMLResponse(status_map(embed_spec(request, snap, settings, base, when, "dbkk")))
+    return HTMLResponse(status_map(embed_spec(request, snap, settings, base, when, "dbkk", lang)))
 
 
 @router.get("/embed/district/{code}", response_class=HTMLResponse)
 def embed_district(
-    request: Request, snap: SnapshotDep, settings: SettingsDep, base: BaseUrlDep, when: WhenDep, code: str
+    request: Request,
+    snap: SnapshotDep,
+    settings: SettingsDep,
+    base: BaseUrlDep,
+    when: WhenDep,
+    lang: LangDep,
+    code: str,
 ) -> HTMLResponse:
     """An embeddable map of one district's communes (default: today, or the district's last day)."""
     request.scope["query_string"] = urlencode([*request.query_params.multi_items(), ("district", code)]).encode()
-    return HTMLResponse(status_map(embed_spec(Request(request.scope), snap, settings, base, when, "communes")))
+    return HTMLResponse(status_map(embed_spec(Request(request.scope), snap, settings, base, when, "communes", lang)))
 
 
 def _embed_url_of(url: str) -> str | None:
@@ -247,8 +184,7 @@ def oembed(
     query = dict(parse_qsl(urlsplit(embed).query))
     lang = "en" if query.get("lang") == "en" else "vi"
     layer = query.get("layer", "dbkk" if embed.startswith("/embed/dbkk") else "communes")
-    level = "district" if layer == "districts" else "commune"
-    title = EMBED_TITLES.get((lang, layer)) or TITLES[(lang, level)]
+    title = map_title(lang, layer)
     src = html.escape(base + embed, quote=True)
     snippet = (
         f'<iframe src="{src}" width="{width}" height="{height}" title="{html.escape(title, quote=True)}" '
@@ -272,6 +208,7 @@ def oembed(
 @router.get("/share", response_class=HTMLResponse)
 def share(
     request: Request,
+    lang: LangDep,
     snap: SnapshotDep,
     base: BaseUrlDep,
     when: WhenDep,
@@ -284,7 +221,6 @@ def share(
     height: Annotated[int, Query(ge=200, le=2000)] = 600,
 ) -> HTMLResponse:
     """The share dialog: the iframe snippet and the tile, GeoJSON and OGC URLs of a map (default: today)."""
-    lang = language(request)
     when = _embed_when(snap, when, layer, district)
     when_q = when.params
     params = {
@@ -298,7 +234,7 @@ def share(
     if district:
         params["district"] = district
     embed_url = f"{base}/embed/status?{urlencode(params)}"
-    title = EMBED_TITLES.get((lang, layer)) or TITLES[(lang, "district" if layer == "districts" else "commune")]
+    title = map_title(lang, layer)
     version = snap.version
     data_q = urlencode({**when_q, **({"district": district} if district else {})})
     links = {
@@ -317,7 +253,7 @@ def share(
     )
     context = {
         "lang": lang,
-        "t": SHARE[lang],
+        "t": section(lang, "share"),
         "layer": layer,
         "when": when,
         "year": when.year,

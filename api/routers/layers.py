@@ -12,6 +12,7 @@ from api.deps import BaseUrlDep, CacheDep, CatalogDep, FieldsDep, FiltersDep, La
 from api.http import cached, respond
 from geo_ntm.catalog import FIELDS, LAYERS
 from geo_ntm.errors import NotFoundError
+from geo_ntm.i18n import text
 from geo_ntm.layers import exports, raster
 from geo_ntm.layers.geojson import feature_collection, precision_for_zoom
 from geo_ntm.layers.mvt import mvt_tile
@@ -206,7 +207,7 @@ def tilejson(
         "maxzoom": 16,
         "bounds": bounds,
         "center": [round((bounds[0] + bounds[2]) / 2, 5), round((bounds[1] + bounds[3]) / 2, 5), 9],
-        "attribution": "geo-ntm; ranh giới GSO/vietnam63 2013; kết quả NTM: xem trường source",
+        "attribution": f"geo-ntm; {text('vi', 'sources.boundaries')}; {text('vi', 'sources.records')}",
         "tiles": [f"{base}/api/tiles/{layer.id}/{{z}}/{{x}}/{{y}}.{format}?{when_q}&v={version}"],
     }
     if format == "mvt":

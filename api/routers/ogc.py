@@ -20,6 +20,7 @@ from api.deps import BaseUrlDep, CacheDep, CatalogDep, LayerDep, SnapshotDep
 from api.http import cache_control, cached, etag_for, not_modified
 from geo_ntm.catalog import FIELDS, LAYERS, Filters
 from geo_ntm.errors import NotFoundError
+from geo_ntm.i18n import text
 from geo_ntm.layers.geojson import feature_collection
 from geo_ntm.layers.tiles import parse_bbox
 from geo_ntm.when import When, level_period, parse_instant, resolve, today
@@ -80,7 +81,7 @@ def landing(base: BaseUrlDep) -> Response:
     return _json(
         {
             "title": "geo-ntm",
-            "description": "Kết quả xây dựng nông thôn mới theo đơn vị hành chính qua các thời kỳ",
+            "description": f"{text('vi', 'home.lead')} / {text('en', 'home.lead')}",
             "links": [
                 {"href": f"{base}/ogc", "rel": "self", "type": "application/json"},
                 {

@@ -9,11 +9,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import CatalogDep, SettingsDep, SnapshotDep, WhenDep
-from api.i18n import language
+from api.deps import CatalogDep, LangDep, SettingsDep, SnapshotDep, WhenDep
 from api.templating import templates
 from geo_ntm.errors import InvalidParameterError
-from geo_ntm.i18n import day_text
+from geo_ntm.i18n import day_text, section, text
 from geo_ntm.palette import COLORS
 from geo_ntm.render.printmap import print_map
 from geo_ntm.render.statusmap import MapSpec, status_map
@@ -26,129 +25,20 @@ router = APIRouter(include_in_schema=False)
 
 Level = Literal["commune", "district"]
 LAYER_OF = {"commune": "communes", "district": "districts"}
-TITLES = {
-    ("vi", "commune"): "Kết quả xây dựng nông thôn mới cấp xã",
-    ("vi", "district"): "Kết quả xây dựng nông thôn mới cấp huyện",
-    ("en", "commune"): "New Rural Development status of communes",
-    ("en", "district"): "New Rural Development status of districts",
-}
-DASH = {
-    "vi": {
-        "title": "Kết quả xây dựng nông thôn mới",
-        "year": "Năm",
-        "province": "Tỉnh",
-        "show": "Xem",
-        "choose": "Chọn năm",
-        "pdf": "Bản in PDF",
-        "png": "Ảnh PNG",
-        "figures": "Số liệu chính",
-        "districts_achieved": "đơn vị cấp huyện đạt chuẩn/hoàn thành nhiệm vụ",
-        "communes_ntm": "xã đạt chuẩn NTM",
-        "communes_nang_cao": "xã NTM nâng cao",
-        "communes_kieu_mau": "xã NTM kiểu mẫu",
-        "new_in_year": "xã mới đạt chuẩn / nâng cao / kiểu mẫu trong năm",
-        "villages_new": "thôn NTM kiểu mẫu công nhận năm",
-        "awaiting": "xã chờ rà soát sau sắp xếp",
-        "targets": "Tiến độ so với kế hoạch",
-        "target": "Chỉ tiêu",
-        "deadline": "Thời hạn",
-        "current": "Hiện đạt",
-        "progress": "Tiến độ",
-        "source": "Nguồn",
-        "gap": "còn thiếu",
-        "villages": "thôn",
-        "official": "Chính thức",
-        "illustrative_short": "Minh họa",
-        "reported": "Đối chiếu với số liệu đã công bố",
-        "metric": "Chỉ số",
-        "reported_value": "Đã công bố",
-        "computed": "Tính từ dữ liệu",
-        "not_computed": "chưa tính được từ dữ liệu",
-        "by_district": "Theo huyện",
-        "district": "Đơn vị cấp huyện",
-        "status": "Mức đạt",
-        "decision": "Quyết định (năm)",
-        "communes": "Số xã",
-        "nang_cao": "Nâng cao",
-        "kieu_mau": "Kiểu mẫu",
-        "not_yet": "Chưa đạt / chờ rà soát",
-        "map": "Bản đồ",
-        "map_title": "Bản đồ kết quả NTM cấp xã",
-        "illustrative_title": "Dữ liệu minh họa.",
-        "illustrative_text": "Kết quả từng xã là minh họa, khớp với tổng số đã công bố; không dùng làm số liệu chính thức.",
-        "sources": "Nguồn: ranh giới GSO/vietnam63 (2013) và phương án sắp xếp 2025; kết quả cấp huyện và tổng số: "
-        "báo cáo của tỉnh (Công văn 687/UBND-NN năm 2024); kết quả cấp xã: minh họa.",
-        "today": "Hôm nay",
-        "date": "hoặc ngày",
-        "at_deadline": "tại thời hạn",
-        "language": "Ngôn ngữ",
-    },
-    "en": {
-        "title": "New Rural Development results",
-        "year": "Year",
-        "province": "Province",
-        "show": "Show",
-        "choose": "Choose a year",
-        "pdf": "Print (PDF)",
-        "png": "Image (PNG)",
-        "figures": "Key figures",
-        "districts_achieved": "district-level units achieved",
-        "communes_ntm": "communes at NTM standard",
-        "communes_nang_cao": "advanced NTM communes",
-        "communes_kieu_mau": "model NTM communes",
-        "new_in_year": "communes newly NTM / advanced / model in",
-        "villages_new": "model villages recognised in",
-        "awaiting": "merged communes awaiting review",
-        "targets": "Progress against plan targets",
-        "target": "Target",
-        "deadline": "Deadline",
-        "current": "Now",
-        "progress": "Progress",
-        "source": "Source",
-        "gap": "short by",
-        "villages": "villages",
-        "official": "Official",
-        "illustrative_short": "Illustrative",
-        "reported": "Against published figures",
-        "metric": "Figure",
-        "reported_value": "Published",
-        "computed": "From the records",
-        "not_computed": "not computed from the records",
-        "by_district": "By district",
-        "district": "District-level unit",
-        "status": "Status",
-        "decision": "Decision (year)",
-        "communes": "Communes",
-        "nang_cao": "Advanced",
-        "kieu_mau": "Model",
-        "not_yet": "Not yet / awaiting review",
-        "map": "Map",
-        "map_title": "Map of commune NTM status",
-        "illustrative_title": "Illustrative data.",
-        "illustrative_text": "Per-commune results are illustrative, consistent with the published totals; do not use "
-        "them as official figures.",
-        "sources": "Sources: GSO/vietnam63 boundaries (2013) and the 2025 reorganisation; district results and "
-        "totals: provincial reports (letter 687/UBND-NN, 2024); commune results: illustrative.",
-        "today": "Today",
-        "date": "or a date",
-        "at_deadline": "at the deadline",
-        "language": "Language",
-    },
-}
 
 
-NEW_METRICS = {
-    "vi": {
-        "communes_ntm_new": "Số xã mới đạt chuẩn NTM trong năm",
-        "communes_nang_cao_new": "Số xã mới đạt NTM nâng cao trong năm",
-        "communes_kieu_mau_new": "Số xã mới đạt NTM kiểu mẫu trong năm",
-    },
-    "en": {
-        "communes_ntm_new": "Communes newly NTM in the year",
-        "communes_nang_cao_new": "Communes newly advanced in the year",
-        "communes_kieu_mau_new": "Communes newly model in the year",
-    },
-}
+def title(lang: str, layer: str) -> str:
+    """The title of a status map of ``layer`` (communes, districts, dbkk) or level (commune, district)."""
+    key = {"communes": "commune", "districts": "district"}.get(layer, layer)
+    return text(lang, f"map_title.{key}")
+
+
+def sources_line(lang: str, citations, illustrative: bool) -> str:
+    """Where what a page shows comes from: the boundaries, then each record's citation, once."""
+    parts = [text(lang, "sources.boundaries"), *dict.fromkeys(c for c in citations if c)]
+    if illustrative:
+        parts.append(text(lang, "sources.illustrative_communes"))
+    return f"{text(lang, 'sources.label')}: " + "; ".join(parts) + "."
 
 
 def _spec(catalog, settings, lang: str, level: str, when: When, **extra) -> MapSpec:
@@ -161,7 +51,7 @@ def _spec(catalog, settings, lang: str, level: str, when: When, **extra) -> MapS
     note = absence(atlas, level, when.as_of)
     notes = [n.text(lang) for n in (when.note, note) if n is not None]
     return MapSpec(
-        title=TITLES[(lang, level)],
+        title=title(lang, level),
         layer=LAYER_OF[level],
         lang=lang,
         year=when.year,
@@ -180,7 +70,7 @@ def _spec(catalog, settings, lang: str, level: str, when: When, **extra) -> MapS
 
 @router.get("/maps/status", response_class=HTMLResponse)
 def status_page(
-    request: Request,
+    lang: LangDep,
     catalog: CatalogDep,
     settings: SettingsDep,
     when: WhenDep,
@@ -189,14 +79,13 @@ def status_page(
     history: bool = True,
 ) -> HTMLResponse:
     """The status choropleth of communes or districts on a date or year-end (default: today)."""
-    lang = language(request)
     spec = _spec(catalog, settings, lang, level, when, district=district, history=history)
     return HTMLResponse(status_map(spec))
 
 
 @router.get("/maps/status.{fmt}")
 def print_page(
-    request: Request,
+    lang: LangDep,
     catalog: CatalogDep,
     snap: SnapshotDep,
     fmt: Literal["png", "pdf"],
@@ -205,7 +94,6 @@ def print_page(
     province: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
 ) -> Response:
     """A printable map (A4 landscape) with title, legend, date, scale and source line (default: today)."""
-    lang = language(request)
     frame = catalog.select(snap, LAYER_OF[level], when)
     provinces = catalog.atlas.units_on(when.as_of, "province")
     province = province or provinces["code"].iloc[0]
@@ -222,13 +110,13 @@ def print_page(
     note = absence(catalog.atlas, level, when.as_of)
     body = print_map(
         frame,
-        title=f"{TITLES[(lang, level)]} — {name}",
+        title=f"{title(lang, level)} — {name}",
         as_of=day_text(when.as_of, lang) + (f" ({when.label(lang)})" if when.year is not None else ""),
         lang=lang,
         districts=districts,
         illustrative=bool((frame["source"] == "illustrative").any()),
         fmt=fmt,
-        source_line=DASH[lang]["sources"],
+        source_line=sources_line(lang, [], bool((frame["source"] == "illustrative").any())),
         note=note.text(lang) if note is not None else None,
         outline=provinces[provinces["code"] == province],
     )
@@ -240,13 +128,13 @@ def print_page(
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(
     request: Request,
+    lang: LangDep,
     catalog: CatalogDep,
     snap: SnapshotDep,
     when: WhenDep,
     province: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
 ) -> HTMLResponse:
     """The figures the province reports, by district, against the plan, with the map (default: today)."""
-    lang = language(request)
     provinces = catalog.atlas.units_on(when.as_of, "province")
     if province is not None and province not in set(provinces["code"]):
         raise InvalidParameterError(
@@ -254,7 +142,7 @@ def dashboard(
         )
     s = summary(snap.book, snap.records, year=when.year, day=when.day, province=province)
     villages_new = next((r["reported"] for r in s["reported"] if r["metric"] == "villages_kieu_mau_new"), None)
-    t = DASH[lang]
+    t = section(lang, "dashboard")
     query = {**when.params, "lang": lang, "province": s["province"]}
     context = {
         "lang": lang,
@@ -269,7 +157,10 @@ def dashboard(
         "labels": LABELS[lang],
         "palette": COLORS,
         "villages_new": int(villages_new) if villages_new else None,
-        "metrics": {k: v[0 if lang == "vi" else 1] for k, v in METRICS.items()} | NEW_METRICS[lang],
+        "metrics": {k: v[0 if lang == "vi" else 1] for k, v in METRICS.items()} | t["new_metrics"],
+        "sources": sources_line(
+            lang, [r["citation"] for r in s["reported"]] + [g["citation"] for g in s["targets"]], s["illustrative"]
+        ),
         "notes": [n[lang] for n in s["notes"]],
         "print_query": urlencode(query),
         "map_query": urlencode({**when.params, "lang": lang, "history": "false"}),

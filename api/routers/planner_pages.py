@@ -9,12 +9,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.deps import SettingsDep, SnapshotDep, WhenDep
-from api.i18n import language
-from api.planner_text import PAGE, SCRIPT
-from api.planner_text_commune import COMMUNE
+from api.deps import LangDep, SettingsDep, SnapshotDep, WhenDep
 from api.routers.planning import Sort, StatusKey
 from api.templating import templates
+from geo_ntm.i18n import section, text
 from geo_ntm.palette import COLORS, NO_DATA, OUTLINE, PATTERN_INK, PATTERNS
 from geo_ntm.planning import commune_dossier, difficult_communes, list_versions, reform_view
 from geo_ntm.planning.lists import planning_day
@@ -54,7 +52,7 @@ def _share_classes(target: float, lang: str) -> list[dict]:
     for step, colour in SHARE_STEPS:
         high = None if step is None else target * step
         if high is None:
-            label = f"≥ {_pct(target, lang)} — {SCRIPT[lang]['reached']}"
+            label = f"≥ {_pct(target, lang)} — {text(lang, 'planning_script.reached')}"
         elif low == 0:
             label = f"< {_pct(high, lang)}"
         else:
@@ -67,7 +65,7 @@ def _share_classes(target: float, lang: str) -> list[dict]:
 def _common(lang: str) -> dict:
     return {
         "lang": lang,
-        "t": PAGE[lang],
+        "t": section(lang, "planning"),
         "labels": LABELS[lang],
         "palette": COLORS,
         "patterns": PATTERNS,
@@ -80,7 +78,7 @@ def _common(lang: str) -> dict:
 def _script_config(lang: str, settings, **extra) -> dict:
     return {
         "lang": lang,
-        "text": {**PAGE[lang], **SCRIPT[lang]},
+        "text": {**section(lang, "planning"), **section(lang, "planning_script")},
         "labels": LABELS[lang],
         "palette": COLORS,
         "patterns": PATTERNS,
@@ -95,6 +93,7 @@ def _script_config(lang: str, settings, **extra) -> dict:
 @router.get("/planning/map", response_class=HTMLResponse)
 def planning_map(
     request: Request,
+    lang: LangDep,
     snap: SnapshotDep,
     settings: SettingsDep,
     when: WhenDep,
@@ -109,7 +108,6 @@ def planning_map(
 
     Default: the last day the listed communes existed (before the 2025 reform), inside a list's period.
     """
-    lang = language(request)
     atlas, records = snap.atlas, snap.records
     day = when.as_of if when.asked else planning_day(records, atlas)
     result = difficult_communes(snap, day, list_id=list_id, district=district, status=status, missing=missing,
@@ -137,7 +135,7 @@ def planning_map(
         "reform_date": atlas.reform_date.isoformat(),
         "criteria": [(n, cset.name(n, lang)) for n in cset.numbers],
         "statuses": COMMUNE_STATUSES,
-        "sorts": PAGE[lang]["sorts"],
+        "sorts": section(lang, "planning")["sorts"],
         "share_classes": _share_classes(target, lang),
         "min_date": atlas.covered_from.isoformat(),
         "page_of": lambda code: f"/planning/communes/{code}?" + urlencode({"lang": lang, "date": day.isoformat()}),
@@ -195,13 +193,13 @@ def _lineage_links(lineage: dict, lang: str) -> dict:
 @router.get("/planning/communes/{code}", response_class=HTMLResponse)
 def commune_page(
     request: Request,
+    lang: LangDep,
     snap: SnapshotDep,
     settings: SettingsDep,
     code: Annotated[str, Path(pattern=r"^(\d{3}|\d{5})$", description="commune code (a district code redirects)")],
     when: WhenDep,
 ) -> HTMLResponse:
     """One commune: status, decisions, lineage, villages over time, ĐBKK lists, criteria, gap to the target."""
-    lang = language(request)
     day = when.as_of if when.asked else None  # default: the code's latest version (on its last day if it is gone)
     atlas = snap.atlas
     if len(code) == 3:  # the status map's district popups link here: show that district's communes
@@ -221,7 +219,7 @@ def commune_page(
     pad = max(east - west, north - south) * 0.6
     context = {
         **_common(lang),
-        "t": {**PAGE[lang], **COMMUNE[lang]},
+        "t": {**section(lang, "planning"), **section(lang, "commune_page")},
         "d": d,
         "p": d["progress"],
         "reform": reform,

@@ -80,13 +80,9 @@ VENDORED: dict[str, str] = {
     "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js": "d3/3.5.5/d3.min.js",
     # folium.plugins.TimeSliderChoropleth
     "https://d3js.org/d3.v4.min.js": "d3/4.13.0/d3.min.js",
-    "https://cdnjs.cloudflare.com/ajax/libs/moment.js/2.18.1/moment.min.js": (
-        "moment/2.18.1/moment.min.js"
-    ),
+    "https://cdnjs.cloudflare.com/ajax/libs/moment.js/2.18.1/moment.min.js": ("moment/2.18.1/moment.min.js"),
     # same jQuery, other CDN (folium.plugins.TimestampedGeoJson)
-    "https://cdnjs.cloudflare.com/ajax/libs/jquery/3.7.1/jquery.min.js": (
-        "jquery/3.7.1/jquery.min.js"
-    ),
+    "https://cdnjs.cloudflare.com/ajax/libs/jquery/3.7.1/jquery.min.js": ("jquery/3.7.1/jquery.min.js"),
 }
 
 # XML namespace names are identifiers that no browser fetches.

@@ -18,25 +18,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from geo_ntm.i18n import section  # noqa: E402
 from geo_ntm.palette import COLORS, DISTRICT_OUTLINE, HATCHED, LEGEND_ORDER, NO_DATA, OUTLINE  # noqa: E402
 from geo_ntm.status.levels import LABELS  # noqa: E402
-
-TEXT = {
-    "vi": {
-        "source": "Nguồn",
-        "illustrative": "DỮ LIỆU MINH HỌA — không phải số liệu chính thức",
-        "as_of": "Tính đến",
-        "units": "đơn vị",
-        "north": "B",
-    },
-    "en": {
-        "source": "Source",
-        "illustrative": "ILLUSTRATIVE DATA — not official figures",
-        "as_of": "As of",
-        "units": "units",
-        "north": "N",
-    },
-}
 
 
 def print_map(
@@ -74,7 +58,7 @@ def print_map(
     """
     if fmt not in ("png", "pdf"):
         raise ValueError(f"format {fmt!r} is not png or pdf")
-    t = TEXT["en" if lang == "en" else "vi"]
+    t = section(lang, "printmap")
     labels = LABELS["en" if lang == "en" else "vi"]
     merc = frame.to_crs(3857)
     fig, ax = plt.subplots(figsize=(11.69, 8.27), dpi=dpi)
@@ -115,7 +99,7 @@ def print_map(
     )
     fig.text(0.03, 0.95, title, fontsize=15, fontweight="bold", va="top", usetex=False)
     fig.text(0.03, 0.905, f"{t['as_of']} {as_of}", fontsize=10, va="top", color="#333333")
-    fig.text(0.03, 0.03, f"{t['source']}: {source_line}", fontsize=7, color="#333333", wrap=True)
+    fig.text(0.03, 0.03, source_line, fontsize=7, color="#333333", wrap=True)
     if illustrative:
         fig.text(0.73, 0.95, t["illustrative"], fontsize=9, fontweight="bold", color="#9c2700", va="top", wrap=True)
     if note:

@@ -16,92 +16,13 @@ from urllib.parse import urlsplit
 import folium
 from branca.element import Element, JavascriptLink, MacroElement
 from jinja2 import Template
+from markupsafe import escape
 
+from geo_ntm.i18n import section
 from geo_ntm.palette import COLORS, DISTRICT_OUTLINE, HATCHED, LEGEND_ORDER, NO_DATA, OUTLINE, PATTERN_INK, PATTERNS
 from geo_ntm.status.levels import LABELS
 
 from .offline import render_offline
-
-TEXT = {
-    "vi": {
-        "legend": "Chú giải",
-        "year": "Năm",
-        "today": "Hôm nay",
-        "loading": "Đang tải…",
-        "failed": "Không tải được:",
-        "shown": "Đang hiển thị {n} đơn vị",
-        "yearEnd": "Năm {year} (tính đến 31/12/{year})",
-        "onDate": "Ngày {date}",
-        "previousYear": "Năm trước",
-        "nextYear": "Năm sau",
-        "code": "Mã",
-        "type": "Loại",
-        "parent": "Thuộc",
-        "status": "Mức đạt",
-        "decision": "Quyết định",
-        "signed": "Ngày ký",
-        "yearOnly": "chỉ biết năm",
-        "yearLabel": "Năm công nhận",
-        "authority": "Cơ quan",
-        "criteria": "Tiêu chí đạt",
-        "heldBefore": "Trước khi thành phường/thị trấn",
-        "formed": "Hình thành ngày",
-        "dbkk": "Xã ĐBKK",
-        "villages": "Thôn đạt chuẩn NTM",
-        "dbkkVillages": "thôn ĐBKK",
-        "source": "Nguồn",
-        "illustrative": "Minh họa (không chính thức)",
-        "official": "Chính thức",
-        "noRecord": "Không có quyết định",
-        "more": "Chi tiết đơn vị",
-        "districtOutlines": "Đường viền đậm: ranh giới huyện",
-        "illustrativeBanner": "Dữ liệu minh họa: kết quả từng xã không phải số liệu chính thức.",
-        "showTable": "Xem dạng bảng",
-        "hideTable": "Ẩn bảng",
-        "share": "Chia sẻ / nhúng bản đồ",
-        "colName": "Đơn vị",
-        "colParent": "Thuộc",
-    },
-    "en": {
-        "legend": "Legend",
-        "year": "Year",
-        "today": "Today",
-        "loading": "Loading…",
-        "failed": "Could not load:",
-        "shown": "Showing {n} units",
-        "yearEnd": "Year {year} (as of 31 Dec {year})",
-        "onDate": "On {date}",
-        "previousYear": "Previous year",
-        "nextYear": "Next year",
-        "code": "Code",
-        "type": "Type",
-        "parent": "In",
-        "status": "Status",
-        "decision": "Decision",
-        "signed": "Signed",
-        "yearOnly": "year only",
-        "yearLabel": "Recognition year",
-        "authority": "Authority",
-        "criteria": "Criteria met",
-        "heldBefore": "Before becoming a ward/town",
-        "formed": "Formed on",
-        "dbkk": "Especially difficult",
-        "villages": "NTM villages",
-        "dbkkVillages": "difficult villages",
-        "source": "Source",
-        "illustrative": "Illustrative (not official)",
-        "official": "Official",
-        "noRecord": "No decision",
-        "more": "Unit details",
-        "districtOutlines": "Bold lines: district boundaries",
-        "illustrativeBanner": "Illustrative data: per-commune results are not official figures.",
-        "showTable": "Show as a table",
-        "hideTable": "Hide the table",
-        "share": "Share / embed this map",
-        "colName": "Unit",
-        "colParent": "In",
-    },
-}
 
 
 @dataclass
@@ -115,7 +36,8 @@ class MapSpec:
     date: str | None = None
     years: list[int] = field(default_factory=list)
     today: str = ""
-    reform_date: str = "2025-07-01"
+    #: The region's reform date (district outlines are drawn before it), from the region's data.
+    reform_date: str | None = None
     zoom: int = 10
     district: str | None = None
     dbkk: bool = False
@@ -166,7 +88,7 @@ def config(spec: MapSpec) -> dict:
         "hatched": list(HATCHED),
         "order": list(LEGEND_ORDER),
         "labels": LABELS[lang],
-        "text": TEXT[lang],
+        "text": section(lang, "statusmap"),
         "patterns": PATTERNS,
         "patternInk": PATTERN_INK,
         "shareUrl": spec.share_url,
@@ -246,15 +168,16 @@ class _Starter(MacroElement):
         self.extra_js = extra_js
 
 
-def _centre(bounds) -> list[float]:
+def _centre(bounds) -> list[float] | None:
+    """The middle of the map's bounds (the map is then fitted to them); None: Leaflet's own view."""
     if not bounds:
-        return [21.3, 106.3]
+        return None
     return [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2]
 
 
 def _text(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return str(escape(value))
 
 
 def _attr(value: str) -> str:
-    return _text(value).replace('"', "&quot;")
+    return str(escape(value))  # markupsafe escapes quotes too: safe inside an attribute

@@ -60,9 +60,7 @@ def latest_assessments(book: StatusBook, assessments: Iterable[Assessment], day:
     return latest
 
 
-def latest_village_counts(
-    records: Records, day: date, codes: Iterable[str] | None = None
-) -> dict[str, VillageCount]:
+def latest_village_counts(records: Records, day: date, codes: Iterable[str] | None = None) -> dict[str, VillageCount]:
     """The latest village count on or before ``day`` of each commune code (of ``codes``, if given).
 
     Counts are kept by code: whether a count still describes the unit holding that code on

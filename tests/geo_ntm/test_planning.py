@@ -277,7 +277,5 @@ def test_needed_villages_survive_floating_point(service):
         for v in records.village_counts
     ]
     records = Records(records.difficulty_lists, counts, targets, records.reported)
-    row = next(
-        r for r in difficult_communes(replace(snap, records=records), "2025-06-30").rows if r["code"] == "07624"
-    )
+    row = next(r for r in difficult_communes(replace(snap, records=records), "2025-06-30").rows if r["code"] == "07624")
     assert (row["needed"], row["gap"], row["below_target"]) == (55, 5, True)

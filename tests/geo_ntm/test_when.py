@@ -146,6 +146,9 @@ def _keys(table: dict, prefix: str = "") -> dict[str, str]:
     for k, v in table.items():
         if isinstance(v, dict):
             out |= _keys(v, f"{prefix}{k}.")
+        elif isinstance(v, list):
+            for i, item in enumerate(v):
+                out |= _keys(item, f"{prefix}{k}.{i}.")
         else:
             out[prefix + k] = v
     return out
