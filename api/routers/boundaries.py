@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import AtlasDep, Day
+from api.schemas import Layer, Lineage, Region, UnitDetail, documented
 from geo_ntm.boundaries.atlas import OPEN_END, Atlas
 
 router = APIRouter(prefix="/api/boundaries", tags=["boundaries"])
@@ -59,7 +60,7 @@ def _step(atlas: Atlas, s) -> dict:
     }
 
 
-@router.get("")
+@router.get("", response_model=Region)
 def region(atlas: AtlasDep) -> dict:
     """The region: its provinces, the period covered, and the dates its map changed."""
     return {
@@ -76,7 +77,7 @@ def region(atlas: AtlasDep) -> dict:
     }
 
 
-@router.get("/units")
+@router.get("/units", responses=documented(Layer, "application/geo+json", "Units on a date (GeoJSON)"))
 def units(
     atlas: AtlasDep,
     on: Annotated[Day, Query(alias="date", description="YYYY-MM-DD")],
@@ -96,7 +97,7 @@ def units(
     return Response(out.to_json(ensure_ascii=False, drop_id=True), media_type="application/geo+json")
 
 
-@router.get("/units/{ref}")
+@router.get("/units/{ref}", response_model=UnitDetail)
 def unit(atlas: AtlasDep, ref: str, on: Annotated[Day | None, Query(alias="date")] = None) -> dict:
     """One unit version (by code and date, or by uid code@valid_from) with its neighbours in time."""
     row = atlas.unit(ref, on)
@@ -108,7 +109,7 @@ def unit(atlas: AtlasDep, ref: str, on: Annotated[Day | None, Query(alias="date"
     }
 
 
-@router.get("/units/{ref}/lineage")
+@router.get("/units/{ref}/lineage", response_model=Lineage)
 def lineage(atlas: AtlasDep, ref: str, on: Annotated[Day | None, Query(alias="date")] = None) -> dict:
     """Every step of a unit's lineage back to the start of the history and forward to today."""
     row = atlas.unit(ref, on)

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from api.deps import BaseUrlDep, CacheDep, CatalogDep, FieldsDep, FiltersDep, LayerDep, SnapshotDep, WhenDep
 from api.http import cached, respond
+from api.schemas import Catalogue, Layer, TileJSON, documented
 from geo_ntm.catalog import FIELDS, LAYERS
 from geo_ntm.errors import NotFoundError
 from geo_ntm.i18n import text
@@ -41,7 +42,7 @@ TILE_PROPERTIES = [
 ]
 
 
-@router.get("/layers")
+@router.get("/layers", response_model=Catalogue)
 def catalogue(catalog: CatalogDep, snap: SnapshotDep, base: BaseUrlDep) -> dict:
     """The layers: titles, date range, bounds, fields and the links to every format."""
     atlas = catalog.atlas
@@ -80,7 +81,7 @@ def catalogue(catalog: CatalogDep, snap: SnapshotDep, base: BaseUrlDep) -> dict:
     return {"data_version": version, "layers": out}
 
 
-@router.get("/layers/{layer_id}.geojson")
+@router.get("/layers/{layer_id}.geojson", responses=documented(Layer, "application/geo+json"))
 async def geojson(
     request: Request,
     catalog: CatalogDep,
@@ -184,7 +185,7 @@ async def tile(
     return respond(request, await cached(cache, version, key, make), version)
 
 
-@router.get("/tiles/{layer_id}/tilejson.json")
+@router.get("/tiles/{layer_id}/tilejson.json", response_model=TileJSON)
 def tilejson(
     catalog: CatalogDep,
     snap: SnapshotDep,

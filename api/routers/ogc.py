@@ -15,9 +15,11 @@ from urllib.parse import urlencode
 import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from geojson_pydantic import Feature
 
 from api.deps import BaseUrlDep, CacheDep, CatalogDep, LayerDep, SnapshotDep
 from api.http import cache_control, cached, etag_for, not_modified
+from api.schemas import OgcCollection, OgcCollections, OgcConformance, OgcItems, OgcLanding, documented
 from geo_ntm.catalog import FIELDS, LAYERS, Filters
 from geo_ntm.errors import NotFoundError
 from geo_ntm.i18n import text
@@ -75,7 +77,7 @@ def _collection(base: str, catalog, layer) -> dict:
     }
 
 
-@router.get("")
+@router.get("", responses=documented(OgcLanding))
 def landing(base: BaseUrlDep) -> Response:
     """OGC API landing page."""
     return _json(
@@ -97,13 +99,13 @@ def landing(base: BaseUrlDep) -> Response:
     )
 
 
-@router.get("/conformance")
+@router.get("/conformance", responses=documented(OgcConformance))
 def conformance() -> Response:
     """Conformance classes implemented."""
     return _json({"conformsTo": CONFORMANCE})
 
 
-@router.get("/collections")
+@router.get("/collections", responses=documented(OgcCollections))
 def collections(catalog: CatalogDep, base: BaseUrlDep) -> Response:
     """The collections (one per map layer)."""
     return _json(
@@ -114,13 +116,13 @@ def collections(catalog: CatalogDep, base: BaseUrlDep) -> Response:
     )
 
 
-@router.get("/collections/{layer_id}")
+@router.get("/collections/{layer_id}", responses=documented(OgcCollection))
 def collection(catalog: CatalogDep, base: BaseUrlDep, layer: LayerDep) -> Response:
     """One collection."""
     return _json(_collection(base, catalog, layer))
 
 
-@router.get("/collections/{layer_id}/items")
+@router.get("/collections/{layer_id}/items", responses=documented(OgcItems, GEOJSON))
 async def items(
     request: Request,
     catalog: CatalogDep,
@@ -174,7 +176,7 @@ async def items(
     return Response(body, media_type=GEOJSON, headers=headers)
 
 
-@router.get("/collections/{layer_id}/items/{feature_id}")
+@router.get("/collections/{layer_id}/items/{feature_id}", responses=documented(Feature, GEOJSON, "One unit"))
 def item(
     catalog: CatalogDep,
     snap: SnapshotDep,

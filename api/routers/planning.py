@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from api.deps import Day, SnapshotDep, WhenDep
+from api.schemas import DifficultCommunes, Dossier, ListVersion, documented
 from geo_ntm.planning import commune_dossier, difficult_communes, list_versions, ranking_csv, ranking_xlsx, reform_view
 from geo_ntm.planning.lists import planning_day
 
@@ -30,7 +31,7 @@ def _download(body: bytes, media_type: str, name: str) -> Response:
     return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/difficult-communes")
+@router.get("/difficult-communes", responses=documented(DifficultCommunes))
 def difficult(
     snap: SnapshotDep,
     when: WhenDep,
@@ -65,13 +66,13 @@ def difficult(
     return Response(orjson.dumps(result.as_dict()), media_type="application/json")
 
 
-@router.get("/communes/{code}")
+@router.get("/communes/{code}", response_model=Dossier)
 def dossier(snap: SnapshotDep, code: CodeP, on: DateQ = None) -> dict:
     """One commune: decisions and revocations, lineage, villages, list membership, criteria met and missing."""
     return commune_dossier(snap, code, on)
 
 
-@router.get("/lists")
+@router.get("/lists", response_model=list[ListVersion])
 def lists(snap: SnapshotDep, kind: Literal["commune", "village"] | None = None) -> list[dict]:
     """Versions of the lists of especially difficult communes and villages, with acts, validity and changes."""
     return list_versions(snap.records, kind)

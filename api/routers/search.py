@@ -7,12 +7,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from api.deps import AtlasDep, Day
+from api.schemas import SearchAnswer
 from geo_ntm.search import MAX_LIMIT, search_units
 
 router = APIRouter(prefix="/api", tags=["search"])
 
 
-@router.get("/search")
+@router.get("/search", response_model=SearchAnswer)
 def search(
     atlas: AtlasDep,
     q: Annotated[str, Query(min_length=1, max_length=100, description="a name: 'son dong', 'TT Tây Yên Tử'")],

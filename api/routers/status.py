@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from api.deps import CacheDep, SnapshotDep, StatusDep, WhenDep
 from api.http import cached, respond
+from api.schemas import CriteriaSet, Flag, StatusRow, Summary, documented
 from geo_ntm.errors import InvalidParameterError
 from geo_ntm.status.criteria import criteria_sets
 from geo_ntm.status.summary import summary as make_summary
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/api", tags=["status"])
 Level = Literal["commune", "district", "province"]
 
 
-@router.get("/status")
+@router.get("/status", responses=documented(list[StatusRow], description="One row per unit"))
 async def status(
     request: Request, snap: SnapshotDep, cache: CacheDep, when: WhenDep, level: Level = "commune"
 ) -> Response:
@@ -41,7 +42,7 @@ async def status(
     return respond(request, await cached(cache, version, ("status", when.key, level), make, headers), version)
 
 
-@router.get("/summary")
+@router.get("/summary", responses=documented(Summary))
 async def summary(
     request: Request,
     snap: SnapshotDep,
@@ -65,13 +66,13 @@ async def summary(
     return respond(request, await cached(cache, version, ("summary", when.key, province), make), version)
 
 
-@router.get("/flags")
+@router.get("/flags", response_model=list[Flag])
 def flags(service: StatusDep) -> list[dict]:
     """Consistency checks over the records (flagged, not hidden)."""
     return [f.as_dict() for f in service.flags()]
 
 
-@router.get("/criteria")
+@router.get("/criteria", response_model=list[CriteriaSet])
 def criteria() -> list[dict]:
     """The criteria sets, versioned (2021-2025 commune, advanced, district; 2026-2030 commune)."""
     return [
