@@ -30,6 +30,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check geo_ntm api tests bench
+	$(VENV)/bin/ruff format --check geo_ntm api tests bench
 
 build-boundaries: $(STAMP)
 	$(VENV)/bin/geo-ntm boundaries build --province 24

@@ -1,4 +1,4 @@
-"""Tile math of the XYZ scheme (Web Mercator, EPSG:3857; ``y`` counted from the north) and checks.
+"""Tile math of the XYZ scheme (Web Mercator, EPSG:3857; ``y`` counted from the north; morecantile) and checks.
 
 >>> tile_bounds(0, 0, 0, crs="EPSG:4326")          # doctest: +ELLIPSIS
 (-180.0, -85.0511287798..., 180.0, 85.0511287798...)
@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Sequence
 
+import morecantile
 import numpy as np
 import shapely
 
@@ -23,6 +24,8 @@ ORIGIN_SHIFT = math.pi * EARTH_RADIUS
 #: Latitude of the top and bottom edges of zoom 0 (the square's edge).
 MAX_LATITUDE = math.degrees(math.atan(math.sinh(math.pi)))
 MAX_ZOOM = 22
+#: The XYZ grid of web maps (OGC TileMatrixSet WebMercatorQuad), from morecantile.
+GRID = morecantile.tms.get("WebMercatorQuad")
 TILE_SIZE = 256
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _NON_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
@@ -47,7 +50,7 @@ def check_tile(z: int, x: int, y: int, *, min_zoom: int = 0, max_zoom: int = MAX
 def tile_bounds(
     z: int, x: int, y: int, crs: str = "EPSG:3857", *, margin: float = 0.0
 ) -> tuple[float, float, float, float]:
-    """Bounds ``(minx, miny, maxx, maxy)`` of tile ``z/x/y``.
+    """Bounds ``(minx, miny, maxx, maxy)`` of tile ``z/x/y`` (morecantile's WebMercatorQuad grid).
 
     Parameters
     ----------
@@ -59,15 +62,15 @@ def tile_bounds(
         Fraction of the tile's width added on every side (``64 / 4096`` for an MVT buffer).
     """
     check_tile(z, x, y)
-    n = 2**z
-    x0, x1, y0, y1 = x - margin, x + 1 + margin, y - margin, y + 1 + margin
+    if crs not in ("EPSG:3857", "EPSG:4326"):
+        raise InvalidParameterError(f"crs {crs!r} is not one of ['EPSG:3857', 'EPSG:4326']")
+    west, south, east, north = GRID.xy_bounds(x, y, z)
+    pad = (east - west) * margin
+    west, south, east, north = west - pad, south - pad, east + pad, north + pad
     if crs == "EPSG:3857":
-        size = 2 * ORIGIN_SHIFT / n
-        return (x0 * size - ORIGIN_SHIFT, ORIGIN_SHIFT - y1 * size, x1 * size - ORIGIN_SHIFT, ORIGIN_SHIFT - y0 * size)
-    if crs == "EPSG:4326":
-        lat = lambda row: math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))  # noqa: E731
-        return x0 / n * 360 - 180, lat(y1), x1 / n * 360 - 180, lat(y0)
-    raise InvalidParameterError(f"crs {crs!r} is not one of ['EPSG:3857', 'EPSG:4326']")
+        return west, south, east, north
+    (lon0, lat0), (lon1, lat1) = GRID.lnglat(west, south, truncate=False), GRID.lnglat(east, north, truncate=False)
+    return lon0, lat0, lon1, lat1
 
 
 def ground_resolution(zoom: float, latitude: float, tile_size: int = TILE_SIZE) -> float:

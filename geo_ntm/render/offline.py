@@ -234,52 +234,65 @@ def localize(
     """
     resolve = _Resolver(static_url, allowed_hosts)
     bad: list[tuple[str, str]] = []
-
     for el in _walk(m):
-        for attr in ("default_js", "default_css"):
-            links = el.__dict__.get(attr, getattr(type(el), attr, None))
-            if not links:
-                continue
-            new = []
-            for name, url in links:
-                local = resolve(url)
-                if local is None:
-                    bad.append((f"{_describe(el)} {attr} {name!r}", url))
-                    local = url
-                new.append((name, local))
-            setattr(el, attr, new)  # instance attribute: never mutate the class's list
-        for attr in _URL_ATTRS:
-            value = el.__dict__.get(attr)
-            if isinstance(value, str) and not _host_allowed(value, resolve.allowed_hosts):
-                bad.append((f"{_describe(el)} .{attr}", value))
-        options = el.__dict__.get("options")
-        if isinstance(options, dict):
-            for key, value in options.items():
-                if (
-                    key.lower().replace("_", "").endswith("url")
-                    and isinstance(value, str)
-                    and not _host_allowed(value, resolve.allowed_hosts)
-                ):
-                    bad.append((f"{_describe(el)} option {key!r}", value))
-
+        bad += _localize_assets(el, resolve) + _offhost_links(el, resolve.allowed_hosts)
     figure = m.get_root()
     if isinstance(figure, Figure):
-        head = figure.header
-        for name, child in head._children.items():  # links left by an earlier render
-            if isinstance(child, Link):
-                local = resolve(child.url)
-                if local is None:
-                    bad.append((f"<head> link {name!r}", child.url))
-                else:
-                    child.url = local
-        if isinstance(head, _OfflineHead):
-            head._resolve = resolve
-        else:
-            figure.header = _OfflineHead(head, resolve)
-
+        bad += _guard_head(figure, resolve)
     if bad:
         raise OfflineAssetError(bad)
     return m
+
+
+def _localize_assets(el, resolve: _Resolver) -> list[tuple[str, str]]:
+    """Point ``el``'s scripts and styles at the vendored copies; the ones that cannot be, listed."""
+    bad = []
+    for attr in ("default_js", "default_css"):
+        links = el.__dict__.get(attr, getattr(type(el), attr, None))
+        if not links:
+            continue
+        new = []
+        for name, url in links:
+            local = resolve(url)
+            if local is None:
+                bad.append((f"{_describe(el)} {attr} {name!r}", url))
+                local = url
+            new.append((name, local))
+        setattr(el, attr, new)  # instance attribute: never mutate the class's list
+    return bad
+
+
+def _offhost_links(el, allowed_hosts) -> list[tuple[str, str]]:
+    """URLs of tiles, overlays, icons and GeoJSON of ``el`` that point to another host."""
+    bad = []
+    for attr in _URL_ATTRS:
+        value = el.__dict__.get(attr)
+        if isinstance(value, str) and not _host_allowed(value, allowed_hosts):
+            bad.append((f"{_describe(el)} .{attr}", value))
+    options = el.__dict__.get("options")
+    for key, value in options.items() if isinstance(options, dict) else ():
+        is_url = key.lower().replace("_", "").endswith("url") and isinstance(value, str)
+        if is_url and not _host_allowed(value, allowed_hosts):
+            bad.append((f"{_describe(el)} option {key!r}", value))
+    return bad
+
+
+def _guard_head(figure: Figure, resolve: _Resolver) -> list[tuple[str, str]]:
+    """Rewrite links already in ``<head>`` and guard it against links added while rendering."""
+    bad = []
+    head = figure.header
+    for name, child in head._children.items():  # links left by an earlier render
+        if isinstance(child, Link):
+            local = resolve(child.url)
+            if local is None:
+                bad.append((f"<head> link {name!r}", child.url))
+            else:
+                child.url = local
+    if isinstance(head, _OfflineHead):
+        head._resolve = resolve
+    else:
+        figure.header = _OfflineHead(head, resolve)
+    return bad
 
 
 def render_offline(

@@ -113,45 +113,57 @@ def _expected_4xx(url: str, on: date) -> bool:
     return False
 
 
+def _json(url: str, r) -> None:
+    data = orjson.loads(r.content)
+    if r.status_code >= 400:
+        assert data["detail"] and "internal" not in str(data["detail"]), url
+    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+        assert isinstance(data["features"], list), url
+        layer = next((x for x in LAYERS if f"/{x}" in url), None)
+        if not data["features"] and layer and layer != "dbkk" and "bbox" not in url:
+            assert data["note"]["vi"] and data["note"]["en"], f"{url}: empty without a note"
+
+
+def _html(url: str, r) -> None:
+    assert b"<html" in r.content[:300] and b"Traceback" not in r.content, url
+    if r.status_code >= 400:
+        assert "Lỗi nội bộ" not in r.text and "Internal error" not in r.text, url
+
+
+def _tiff(url: str, r) -> None:
+    with MemoryFile(r.content) as mem, mem.open() as ds:
+        assert ds.count == 1, url
+
+
+def _gpkg(url: str, r) -> None:
+    with tempfile.NamedTemporaryFile(suffix=".gpkg") as f:
+        f.write(r.content)
+        f.flush()
+        assert list(sqlite3.connect(f.name).execute("select table_name from gpkg_contents")), url
+
+
+#: How to check that a body of each content type is valid (it parses, and an error says something).
+CHECKS = {
+    "application/json": _json,
+    "application/geo+json": _json,
+    "text/html": _html,
+    "text/csv": lambda url, r: next(csv.reader(io.StringIO(r.content.decode("utf-8-sig")))),
+    "image/png": lambda url, r: Image.open(io.BytesIO(r.content)).verify(),
+    "image/tiff": _tiff,
+    "application/pdf": lambda url, r: r.content.startswith(b"%PDF") or pytest.fail(url),
+    "application/vnd.mapbox-vector-tile": lambda url, r: mapbox_vector_tile.decode(r.content),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": lambda url, r: (
+        openpyxl.load_workbook(io.BytesIO(r.content)).active
+    ),
+    "application/geopackage+sqlite3": _gpkg,
+}
+
+
 def _check_body(url: str, r) -> None:
     kind = r.headers["content-type"].split(";")[0]
-    body = r.content
-    assert body or kind == "application/vnd.mapbox-vector-tile", url  # a tile with no features is 0 bytes
-    if kind in ("application/json", "application/geo+json"):
-        data = orjson.loads(body)
-        if r.status_code >= 400:
-            assert data["detail"] and "internal" not in str(data["detail"]), url
-        if isinstance(data, dict) and data.get("type") == "FeatureCollection":
-            assert isinstance(data["features"], list), url
-            layer = next((x for x in LAYERS if f"/{x}" in url), None)
-            if not data["features"] and layer and layer != "dbkk" and "bbox" not in url:
-                assert data["note"]["vi"] and data["note"]["en"], f"{url}: empty without a note"
-    elif kind == "text/html":
-        assert b"<html" in body[:300] and b"Traceback" not in body, url
-        if r.status_code >= 400:
-            assert "Lỗi nội bộ" not in r.text and "Internal error" not in r.text, url
-    elif kind == "text/csv":
-        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-        assert rows and rows[0], url
-    elif kind == "image/png":
-        Image.open(io.BytesIO(body)).verify()
-    elif kind == "image/tiff":
-        with MemoryFile(body) as mem, mem.open() as ds:
-            assert ds.count == 1, url
-    elif kind == "application/pdf":
-        assert body.startswith(b"%PDF"), url
-    elif kind == "application/vnd.mapbox-vector-tile":
-        assert isinstance(mapbox_vector_tile.decode(body), dict), url
-    elif kind == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
-        assert openpyxl.load_workbook(io.BytesIO(body)).active.max_row >= 1, url
-    elif kind == "application/geopackage+sqlite3":
-        with tempfile.NamedTemporaryFile(suffix=".gpkg") as f:
-            f.write(body)
-            f.flush()
-            tables = {r[0] for r in sqlite3.connect(f.name).execute("select table_name from gpkg_contents")}
-            assert tables, url
-    else:
-        raise AssertionError(f"{url}: unexpected content type {kind}")
+    assert r.content or kind == "application/vnd.mapbox-vector-tile", url  # a tile with no features is 0 bytes
+    assert kind in CHECKS, f"{url}: unexpected content type {kind}"
+    CHECKS[kind](url, r)
 
 
 def _ask(client, url: str, on: date) -> None:

@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from geo_ntm.errors import GeoNtmError, InvalidParameterError, SourceError, TooLargeError
 from geo_ntm.names import nfc
 from geo_ntm.textfiles import decode_text
@@ -89,12 +91,8 @@ class Table:
 
 
 def column_letter(index: int) -> str:
-    """Excel's name of a 0-based column index: 0 → A, 26 → AA."""
-    out, n = "", index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    """Excel's name of a 0-based column index: 0 → A, 26 → AA (openpyxl's, 1-based)."""
+    return get_column_letter(index + 1)
 
 
 def read_table(
