@@ -181,9 +181,7 @@ class BrowserPage:
     def offhost_requests(self, allowed_hosts: Iterable[str] = ()) -> list[str]:
         """Requested URLs whose host is neither loopback nor in ``allowed_hosts``."""
         allowed = set(allowed_hosts)
-        return [
-            u for u in self.requests if not (_is_loopback(u) or urlsplit(u).hostname in allowed)
-        ]
+        return [u for u in self.requests if not (_is_loopback(u) or urlsplit(u).hostname in allowed)]
 
     # -- actions
 
@@ -211,9 +209,7 @@ class BrowserPage:
             loc.wait_for(state="visible")
         return loc.inner_text()
 
-    def screenshot(
-        self, path: str | os.PathLike | None = None, *, full_page: bool = False
-    ) -> bytes:
+    def screenshot(self, path: str | os.PathLike | None = None, *, full_page: bool = False) -> bytes:
         """PNG bytes of the viewport (written to ``path`` too when given)."""
         png = self.page.screenshot(full_page=full_page, type="png")
         if path is not None:
@@ -249,9 +245,7 @@ def launch(
                 context.route(
                     "**/*",
                     lambda route: (
-                        route.continue_()
-                        if _is_loopback(route.request.url)
-                        else route.abort("blockedbyclient")
+                        route.continue_() if _is_loopback(route.request.url) else route.abort("blockedbyclient")
                     ),
                 )
                 page = context.pages[0] if context.pages else context.new_page()

@@ -66,9 +66,7 @@ def build_map() -> folium.Map:
         popup=folium.GeoJsonPopup(fields=["name", "score"]),
     ).add_to(m)
     # awesome-markers: marker sprites, a Font Awesome glyph and a Bootstrap 3 glyphicon
-    folium.Marker(
-        [21.185, 106.14], icon=folium.Icon(color="green", icon="house", prefix="fa")
-    ).add_to(m)
+    folium.Marker([21.185, 106.14], icon=folium.Icon(color="green", icon="house", prefix="fa")).add_to(m)
     folium.Marker([21.185, 106.26], icon=folium.Icon(color="red", icon="info-sign")).add_to(m)
     folium.LayerControl().add_to(m)
     m.fit_bounds([[21.17, 106.1], [21.28, 106.3]])

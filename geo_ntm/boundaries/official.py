@@ -72,15 +72,30 @@ def read_official(path, *, crs=None, province=None, layer=None, ignore_file_crs=
     geoms, again = validated(name, out.geometry.values, after="reprojection")
     out = out.set_geometry(list(geoms), crs=4326)
     check_location(name, out, src, province)
-    info.update(source=name, layer=layer, repaired=sorted(set(repaired) | set(again)),
-                transformation=Transformer.from_crs(src, 4326, always_xy=True).description)
+    info.update(
+        source=name,
+        layer=layer,
+        repaired=sorted(set(repaired) | set(again)),
+        transformation=Transformer.from_crs(src, 4326, always_xy=True).description,
+    )
     out.attrs["provenance"] = info
     return out
 
 
-def import_official(path, out_path, *, code_field, name_field, valid_on, crs=None,
-                    province=None, layer=None, code_width=5, ignore_file_crs=False,
-                    overwrite=False) -> dict:
+def import_official(
+    path,
+    out_path,
+    *,
+    code_field,
+    name_field,
+    valid_on,
+    crs=None,
+    province=None,
+    layer=None,
+    code_width=5,
+    ignore_file_crs=False,
+    overwrite=False,
+) -> dict:
     """Read an official file, check its codes and names, and write GeoPackage layer ``units``.
 
     Codes must be non-empty and unique. Codes stored as numbers lost their leading zeros:
@@ -119,8 +134,7 @@ def import_official(path, out_path, *, code_field, name_field, valid_on, crs=Non
         raise InvalidParameterError(f"{out_path} already exists; pass overwrite=True (--force)")
     if not out_path.parent.is_dir():
         raise InvalidParameterError(f"folder {out_path.parent} does not exist")
-    gdf = read_official(path, crs=crs, province=province, layer=layer,
-                        ignore_file_crs=ignore_file_crs)
+    gdf = read_official(path, crs=crs, province=province, layer=layer, ignore_file_crs=ignore_file_crs)
     for field in (code_field, name_field):
         if field not in gdf.columns:
             fields = ", ".join(c for c in gdf.columns if c != gdf.geometry.name)
@@ -131,15 +145,29 @@ def import_official(path, out_path, *, code_field, name_field, valid_on, crs=Non
         if _blank(value):
             raise SourceError(path, "empty name", row=row, column=name_field)
         names.append(nfc(str(value)))
-    units = gpd.GeoDataFrame({"code": codes, "name": names, "valid_on": day.isoformat()},
-                             geometry=gdf.geometry.values, crs=4326)
+    units = gpd.GeoDataFrame(
+        {"code": codes, "name": names, "valid_on": day.isoformat()}, geometry=gdf.geometry.values, crs=4326
+    )
     info = gdf.attrs["provenance"]
     meta = {"geo_ntm_provenance": json.dumps({**info, "codes": note}, ensure_ascii=False)}
     _write_atomically(units, out_path, meta)
-    keep = ("source", "layer", "source_crs", "crs_origin", "transformation",
-            "transformation_attached", "repaired", "notes")
-    return {**{k: info[k] for k in keep}, "out": str(out_path), "features": len(units),
-            "codes": note, "bounds": [round(float(v), 6) for v in units.total_bounds]}
+    keep = (
+        "source",
+        "layer",
+        "source_crs",
+        "crs_origin",
+        "transformation",
+        "transformation_attached",
+        "repaired",
+        "notes",
+    )
+    return {
+        **{k: info[k] for k in keep},
+        "out": str(out_path),
+        "features": len(units),
+        "codes": note,
+        "bounds": [round(float(v), 6) for v in units.total_bounds],
+    }
 
 
 def _read(path: Path, layer):
@@ -152,8 +180,7 @@ def _read(path: Path, layer):
     except Exception as exc:
         raise SourceError(path, f"not a file GDAL reads (shapefile, GeoPackage…): {exc}") from None
     if layer is None and len(layers) > 1:
-        raise SourceError(path, f"has {len(layers)} layers ({', '.join(layers)}); choose one "
-                          "with --layer")
+        raise SourceError(path, f"has {len(layers)} layers ({', '.join(layers)}); choose one with --layer")
     layer = layers[0] if layer is None else str(layer)
     if layer not in layers:
         raise SourceError(path, f"has no layer {layer!r}; its layers are: {', '.join(layers)}")
@@ -168,8 +195,7 @@ def _read(path: Path, layer):
 
 def _file_crs(path: Path, raw):
     """The file's CRS: a shapefile's .prj read by PROJ itself (GDAL drops its TOWGS84)."""
-    prj = next((p for p in (path.with_suffix(".prj"), path.with_suffix(".PRJ")) if p.exists()),
-               None)
+    prj = next((p for p in (path.with_suffix(".prj"), path.with_suffix(".PRJ")) if p.exists()), None)
     if path.suffix.lower() == ".shp" and prj is not None:
         try:
             return CRS.from_user_input(prj.read_text(errors="replace").strip())
@@ -189,16 +215,19 @@ def _resolve_crs(name, file_crs, crs, province, ignore_file_crs, raw):
     if file_crs is not None and not ignore_file_crs:
         used, info = _from_file(name, file_crs)
         if given is not None and not _base(used).equals(_base(given), ignore_axis_order=True):
-            raise CRSError(f"{name}: the file says its CRS is {file_crs.name!r} but you named "
-                           f"{given.name!r}. If the file's .prj is wrong, pass "
-                           "ignore_file_crs=True (--ignore-prj)")
+            raise CRSError(
+                f"{name}: the file says its CRS is {file_crs.name!r} but you named "
+                f"{given.name!r}. If the file's .prj is wrong, pass "
+                "ignore_file_crs=True (--ignore-prj)"
+            )
         return used, info
     how = f"given: {crs}"
     if given is None and province is not None:
         given, how = vn.province_crs(province), f"given: province {province}"
     if given is None:
-        raise CRSError(f"{name}: the file has no CRS (no .prj) and none was given; "
-                       f"{HOW_TO_NAME}.{hint(raw.total_bounds)}")
+        raise CRSError(
+            f"{name}: the file has no CRS (no .prj) and none was given; {HOW_TO_NAME}.{hint(raw.total_bounds)}"
+        )
     return given, _info(given, how, given.is_bound and vn.is_vn2000(given), [])
 
 
@@ -208,9 +237,14 @@ def _base(crs: CRS) -> CRS:
 
 def _info(crs, origin, attached, notes):
     towgs = vn.towgs84_of(crs)
-    return {"source_crs": crs.name, "source_crs_wkt": crs.to_wkt(), "crs_origin": origin,
-            "towgs84": list(towgs) if towgs else None, "transformation_attached": attached,
-            "notes": notes}
+    return {
+        "source_crs": crs.name,
+        "source_crs_wkt": crs.to_wkt(),
+        "crs_origin": origin,
+        "towgs84": list(towgs) if towgs else None,
+        "transformation_attached": attached,
+        "notes": notes,
+    }
 
 
 def _from_file(name, crs: CRS):
@@ -223,21 +257,25 @@ def _from_file(name, crs: CRS):
         return used, _info(used, "file", attached, [note] if note else [])
     if not crs.is_bound:
         try:
-            ops = [t for t in TransformerGroup(crs, 4326, always_xy=True).transformers
-                   if "ballpark" not in t.description.lower()]
+            ops = [
+                t
+                for t in TransformerGroup(crs, 4326, always_xy=True).transformers
+                if "ballpark" not in t.description.lower()
+            ]
         except Exception as exc:
             raise CRSError(f"{name}: PROJ cannot transform its CRS {crs.name!r}: {exc}") from None
         if len(ops) != 1:
             found = "; ".join(t.description for t in ops) or "none"
-            raise CRSError(f"{name}: the datum of its CRS {crs.name!r} has no single "
-                           f"transformation to WGS 84 (PROJ knows: {found}); name the CRS with "
-                           "its datum shift, e.g. --crs '+proj=... +towgs84=...' --ignore-prj")
+            raise CRSError(
+                f"{name}: the datum of its CRS {crs.name!r} has no single "
+                f"transformation to WGS 84 (PROJ knows: {found}); name the CRS with "
+                "its datum shift, e.g. --crs '+proj=... +towgs84=...' --ignore-prj"
+            )
     return crs, _info(crs, "file", False, [])
 
 
 def _blank(value) -> bool:
-    return (value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
-            or not str(value).strip())
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value))) or not str(value).strip()
 
 
 def _codes(path, values: pd.Series, field: str, width: int):
@@ -248,35 +286,42 @@ def _codes(path, values: pd.Series, field: str, width: int):
             raise SourceError(path, "empty code", row=row, column=field)
         if numeric:
             if float(v) != int(v) or v < 0 or len(str(int(v))) > width:
-                raise SourceError(path, f"code {v!r} is not a whole number of at most {width} "
-                                  "digits", row=row, column=field)
+                raise SourceError(
+                    path, f"code {v!r} is not a whole number of at most {width} digits", row=row, column=field
+                )
             code = str(int(v)).zfill(width)
             padded += code != str(int(v))
         else:
             code = nfc(str(v))
             if code.isdigit() and len(code) < width:
-                raise SourceError(path, f"code {code!r} has {len(code)} digits, not {width}: "
-                                  "its leading zeros were lost before the file was made; fix "
-                                  "the source or pass code_width", row=row, column=field)
+                raise SourceError(
+                    path,
+                    f"code {code!r} has {len(code)} digits, not {width}: "
+                    "its leading zeros were lost before the file was made; fix "
+                    "the source or pass code_width",
+                    row=row,
+                    column=field,
+                )
         codes.append(code)
     seen: dict[str, list[int]] = {}
     for row, code in enumerate(codes, 1):
         seen.setdefault(code, []).append(row)
     dups = {c: rows for c, rows in seen.items() if len(rows) > 1}
     if dups:
-        listed = "; ".join(f"{c} (features {', '.join(map(str, r))})"
-                           for c, r in list(dups.items())[:10])
+        listed = "; ".join(f"{c} (features {', '.join(map(str, r))})" for c, r in list(dups.items())[:10])
         raise SourceError(path, f"duplicate codes: {listed}", column=field)
-    note = (f"field {field!r} stores codes as numbers; zero-padded to {width} digits "
-            f"({padded} of {len(codes)} changed)") if numeric else None
+    note = (
+        (f"field {field!r} stores codes as numbers; zero-padded to {width} digits ({padded} of {len(codes)} changed)")
+        if numeric
+        else None
+    )
     return codes, note
 
 
 def _write_atomically(frame, out_path: Path, meta: dict) -> None:
     tmp = out_path.with_name(f".{out_path.stem}.{uuid.uuid4().hex[:8]}.tmp.gpkg")
     try:
-        frame.to_file(tmp, layer="units", driver="GPKG", engine="pyogrio",
-                      promote_to_multi=True, layer_metadata=meta)
+        frame.to_file(tmp, layer="units", driver="GPKG", engine="pyogrio", promote_to_multi=True, layer_metadata=meta)
         os.replace(tmp, out_path)
     finally:
         for p in (tmp, *(Path(f"{tmp}{s}") for s in ("-wal", "-shm", "-journal"))):

@@ -20,9 +20,11 @@ VIETNAM_BOXES = ((101.9, 8.1, 109.8, 23.6), (111.0, 15.5, 113.0, 17.3), (111.0, 
 #: EPSG extents 4547 and 4558 (the provinces on 105° and 108°); pyproj reports the wider zones.
 _AREAS = {105.0: (104.37, 8.97, 106.19, 21.58), 108.0: (108.23, 14.53, 109.2, 15.49)}
 AREA_TOLERANCE = 0.01  # a repair may change a polygon's area by at most 1 %
-HOW_TO_NAME = ("name it, e.g. --crs vn2000:tm3:107.0 (VN-2000 TM-3 on the province's central "
-               "meridian), --province 24 (looks the meridian up; 24 = Bắc Giang), "
-               "--crs vn2000:utm:48, or --crs EPSG:4326 for WGS 84 degrees")
+HOW_TO_NAME = (
+    "name it, e.g. --crs vn2000:tm3:107.0 (VN-2000 TM-3 on the province's central "
+    "meridian), --province 24 (looks the meridian up; 24 = Bắc Giang), "
+    "--crs vn2000:utm:48, or --crs EPSG:4326 for WGS 84 degrees"
+)
 
 
 def _bounds_text(b) -> str:
@@ -34,13 +36,17 @@ def hint(b) -> str:
     if not np.all(np.isfinite(b)):
         return ""
     if 300_000 <= b[0] and b[2] <= 700_000 and 900_000 <= b[1] and b[3] <= 2_600_000:
-        return (f" Hint: the coordinates ({_bounds_text(b)}) look like VN-2000 TM-3 metres "
-                "(easting around 500,000 on the province's meridian); UTM looks alike, so "
-                "the tool will not guess which.")
+        return (
+            f" Hint: the coordinates ({_bounds_text(b)}) look like VN-2000 TM-3 metres "
+            "(easting around 500,000 on the province's meridian); UTM looks alike, so "
+            "the tool will not guess which."
+        )
     if 100 <= b[0] and b[2] <= 118 and 5 <= b[1] and b[3] <= 24:
-        return (f" Hint: the coordinates (lon {b[0]:.3f}–{b[2]:.3f}, lat {b[1]:.3f}–{b[3]:.3f}) "
-                "look like degrees: --crs EPSG:4326 if WGS 84, --crs vn2000 if VN-2000 "
-                "(they differ by about 225 m).")
+        return (
+            f" Hint: the coordinates (lon {b[0]:.3f}–{b[2]:.3f}, lat {b[1]:.3f}–{b[3]:.3f}) "
+            "look like degrees: --crs EPSG:4326 if WGS 84, --crs vn2000 if VN-2000 "
+            "(they differ by about 225 m)."
+        )
     return f" The coordinates ({_bounds_text(b)}) match no usual VN-2000 layout."
 
 
@@ -53,15 +59,20 @@ def check_units(name, raw, crs: CRS) -> None:
         The coordinates of ``raw`` (a GeoDataFrame in ``crs``) contradict its units.
     """
     b = raw.total_bounds
-    degrees = bool(np.all(np.isfinite(b)) and abs(b[0]) <= 180 and abs(b[2]) <= 180
-                   and abs(b[1]) <= 90 and abs(b[3]) <= 90)
+    degrees = bool(
+        np.all(np.isfinite(b)) and abs(b[0]) <= 180 and abs(b[2]) <= 180 and abs(b[1]) <= 90 and abs(b[3]) <= 90
+    )
     if crs.is_geographic and not degrees:
-        raise CRSError(f"{name}: the coordinates ({_bounds_text(b)}) are not degrees, but "
-                       f"{crs.name!r} is in degrees; {HOW_TO_NAME}.{hint(b)}")
+        raise CRSError(
+            f"{name}: the coordinates ({_bounds_text(b)}) are not degrees, but "
+            f"{crs.name!r} is in degrees; {HOW_TO_NAME}.{hint(b)}"
+        )
     if crs.is_projected and degrees:
-        raise CRSError(f"{name}: the coordinates (x {b[0]:.3f}–{b[2]:.3f}, y {b[1]:.3f}–"
-                       f"{b[3]:.3f}) look like degrees, but {crs.name!r} is in metres; "
-                       "--crs EPSG:4326 if WGS 84, --crs vn2000 if VN-2000")
+        raise CRSError(
+            f"{name}: the coordinates (x {b[0]:.3f}–{b[2]:.3f}, y {b[1]:.3f}–"
+            f"{b[3]:.3f}) look like degrees, but {crs.name!r} is in metres; "
+            "--crs EPSG:4326 if WGS 84, --crs vn2000 if VN-2000"
+        )
 
 
 def check_location(name, gdf, src: CRS, province) -> None:
@@ -92,9 +103,11 @@ def check_location(name, gdf, src: CRS, province) -> None:
     label = f"with {src.name!r}"
     if not inside.all():
         i = int(np.argmin(inside))
-        raise CRSError(f"{name}: {label} {int((~inside).sum())} of {len(x)} features land outside "
-                       f"Vietnam (e.g. feature {i + 1} at {x[i]:.3f}E {y[i]:.3f}N); the CRS is "
-                       f"wrong: {HOW_TO_NAME}")
+        raise CRSError(
+            f"{name}: {label} {int((~inside).sum())} of {len(x)} features land outside "
+            f"Vietnam (e.g. feature {i + 1} at {x[i]:.3f}E {y[i]:.3f}N); the CRS is "
+            f"wrong: {HOW_TO_NAME}"
+        )
     lon, lat = float(np.median(x)), float(np.median(y))
     op = (src.source_crs if src.is_bound else src).coordinate_operation
     if op is not None and op.method_name == "Transverse Mercator":
@@ -102,19 +115,22 @@ def check_location(name, gdf, src: CRS, province) -> None:
         lon0, k = p["Longitude of natural origin"], p["Scale factor at natural origin"]
         half = 1.5 if k > 0.99985 else 3.0
         if abs(lon - lon0) > half + 0.25:
-            raise CRSError(f"{name}: {label} the features land around {lon:.2f}E {lat:.2f}N, "
-                           f"{abs(lon - lon0):.1f}° from its central meridian {lon0}; data in "
-                           f"this zone lie within {half}° of it. The CRS is probably wrong "
-                           f"(TM-3 vs UTM?): {HOW_TO_NAME}")
+            raise CRSError(
+                f"{name}: {label} the features land around {lon:.2f}E {lat:.2f}N, "
+                f"{abs(lon - lon0):.1f}° from its central meridian {lon0}; data in "
+                f"this zone lie within {half}° of it. The CRS is probably wrong "
+                f"(TM-3 vs UTM?): {HOW_TO_NAME}"
+            )
     if province is not None:
         p = vn.find_province(province)
         merids = [p.meridian] if p.meridian else [vn.PROVINCES[c].meridian for c in p.predecessors]
         boxes = [_AREAS.get(m) or CRS.from_epsg(vn.EPSG_TM3[m]).area_of_use.bounds for m in merids]
         if not any(w - 0.3 <= lon <= e + 0.3 and s - 0.3 <= lat <= n + 0.3 for w, s, e, n in boxes):
-            raise CRSError(f"{name}: {label} the features land around {lon:.2f}E {lat:.2f}N, "
-                           f"not in {p.name} ({p.code}); the CRS is probably wrong. "
-                           f"{p.name} files are normally in " +
-                           " or ".join(f"vn2000:tm3:{m}" for m in merids))
+            raise CRSError(
+                f"{name}: {label} the features land around {lon:.2f}E {lat:.2f}N, "
+                f"not in {p.name} ({p.code}); the CRS is probably wrong. "
+                f"{p.name} files are normally in " + " or ".join(f"vn2000:tm3:{m}" for m in merids)
+            )
 
 
 def _polygonal(geom):
@@ -153,8 +169,9 @@ def validated(name, geoms, after=None):
         if g is None or g.is_empty:
             raise GeometryError(f"{name}, feature {i}: empty geometry; every unit needs a polygon")
         if g.geom_type not in ("Polygon", "MultiPolygon"):
-            raise GeometryError(f"{name}, feature {i}: a {g.geom_type}, not a polygon; boundary "
-                                "files must hold polygons")
+            raise GeometryError(
+                f"{name}, feature {i}: a {g.geom_type}, not a polygon; boundary files must hold polygons"
+            )
         g = shapely.force_2d(g)
         if not g.is_valid:
             reason, before = shapely.is_valid_reason(g), abs(g.area)
@@ -164,9 +181,11 @@ def validated(name, geoms, after=None):
                 raise GeometryError(
                     f"{name}, feature {i}: invalid polygon{where} ({reason}); repairing it would "
                     f"change its area by {change:.1%} (more than {AREA_TOLERANCE:.0%}), so fix "
-                    "it in the source" if np.isfinite(change) else
-                    f"{name}, feature {i}: invalid polygon{where} ({reason}) whose signed area "
-                    "is zero (a bowtie?); it cannot be repaired safely, fix it in the source")
+                    "it in the source"
+                    if np.isfinite(change)
+                    else f"{name}, feature {i}: invalid polygon{where} ({reason}) whose signed area "
+                    "is zero (a bowtie?); it cannot be repaired safely, fix it in the source"
+                )
             g = fixed
             repaired.append(i)
         out.append(g)

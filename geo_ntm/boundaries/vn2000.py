@@ -40,16 +40,32 @@ from geo_ntm.errors import CRSError
 from geo_ntm.names import fold, short_key
 
 #: Decision 05/2007/QĐ-BTNMT as published (coordinate frame: EPSG:6960).
-DECISION_05_2007 = (-191.90441429, -39.30318279, -111.45032835,
-                    -0.00928836, 0.01975479, -0.00427372, 0.252906278)
+DECISION_05_2007 = (-191.90441429, -39.30318279, -111.45032835, -0.00928836, 0.01975479, -0.00427372, 0.252906278)
 #: The same shift in PROJ's ``+towgs84`` (position vector) convention.
 TOWGS84 = DECISION_05_2007[:3] + tuple(-r for r in DECISION_05_2007[3:6]) + DECISION_05_2007[6:]
 EPSG_TRANSFORMATION = 6960
 
 #: EPSG projected CRSs on VN-2000 per TM-3 meridian (k0 0.9999, FE 500 000 m).
-EPSG_TM3 = {102.0: 5896, 103.0: 9205, 104.0: 9206, 104.5: 9207, 104.75: 9208, 105.0: 5897,
-            105.5: 9209, 105.75: 9210, 106.0: 9211, 106.25: 9212, 106.5: 9213, 107.0: 9214,
-            107.25: 9215, 107.5: 9216, 107.75: 5899, 108.0: 5898, 108.25: 9217, 108.5: 9218}
+EPSG_TM3 = {
+    102.0: 5896,
+    103.0: 9205,
+    104.0: 9206,
+    104.5: 9207,
+    104.75: 9208,
+    105.0: 5897,
+    105.5: 9209,
+    105.75: 9210,
+    106.0: 9211,
+    106.25: 9212,
+    106.5: 9213,
+    107.0: 9214,
+    107.25: 9215,
+    107.5: 9216,
+    107.75: 5899,
+    108.0: 5898,
+    108.25: 9217,
+    108.5: 9218,
+}
 EPSG_UTM = {48: 3405, 49: 3406}
 
 
@@ -115,8 +131,18 @@ for _c, _n, _preds in _entries(_MERGED_2025):
     _ms = {PROVINCES[p].meridian for p in _preds}
     PROVINCES_2025[_c] = Province(_c, _n, _ms.pop() if len(_ms) == 1 else None, tuple(_preds))
 
-_ALIASES = {"hcm": "79", "tphcm": "79", "tphochiminh": "79", "hcmc": "79", "saigon": "79",
-            "hue": "46", "thuathienhue": "46", "brvt": "77", "baccan": "06", "daklac": "66"}
+_ALIASES = {
+    "hcm": "79",
+    "tphcm": "79",
+    "tphochiminh": "79",
+    "hcmc": "79",
+    "saigon": "79",
+    "hue": "46",
+    "thuathienhue": "46",
+    "brvt": "77",
+    "baccan": "06",
+    "daklac": "66",
+}
 
 ACCEPTED_FORMS = (
     "EPSG:<code> (e.g. EPSG:9214 = VN-2000 / TM-3 107-00, EPSG:4326)",
@@ -146,8 +172,7 @@ def is_vn2000(crs: CRS) -> bool:
 
 def bind_vn2000(crs: CRS) -> BoundCRS:
     """``crs`` (on VN-2000) bound to WGS 84 through EPSG:6960."""
-    return BoundCRS(source_crs=crs, target_crs=CRS.from_epsg(4326),
-                    transformation=datum_transformation())
+    return BoundCRS(source_crs=crs, target_crs=CRS.from_epsg(4326), transformation=datum_transformation())
 
 
 def towgs84_of(crs: CRS) -> tuple[float, ...] | None:
@@ -171,27 +196,36 @@ def pin_vn2000(crs: CRS) -> tuple[CRS, bool, str | None]:
     """
     base = crs.source_crs if crs.is_bound else crs
     ell = base.ellipsoid
-    if ell is None or abs(ell.semi_major_metre - 6378137) > 0.01 or abs(
-            ell.inverse_flattening - 298.257223563) > 1e-6:
-        raise CRSError(f"its CRS {crs.name!r} names VN-2000 but its ellipsoid is "
-                       f"{ell.name if ell else 'unknown'}; VN-2000 uses WGS 84")
+    if ell is None or abs(ell.semi_major_metre - 6378137) > 0.01 or abs(ell.inverse_flattening - 298.257223563) > 1e-6:
+        raise CRSError(
+            f"its CRS {crs.name!r} names VN-2000 but its ellipsoid is "
+            f"{ell.name if ell else 'unknown'}; VN-2000 uses WGS 84"
+        )
     if base.datum.name != "Vietnam 2000":  # e.g. GCS_VN_2000 on D_WGS_1984: rebuild on VN-2000
         if base.is_projected and any(a.unit_name not in ("metre", "meter") for a in base.axis_info):
             raise CRSError(f"its CRS {base.name!r} is not in metres")
         geog = CRS.from_epsg(4756)
-        base = ProjectedCRS(base.coordinate_operation, name=base.name,
-                            geodetic_crs=geog) if base.is_projected else geog
+        base = ProjectedCRS(base.coordinate_operation, name=base.name, geodetic_crs=geog) if base.is_projected else geog
     towgs, bound = towgs84_of(crs), bind_vn2000(base)
     if towgs is None:
         return bound, True, "the file's VN-2000 CRS carried no datum shift; attached EPSG:6960"
     if not any(towgs):
-        return bound, True, ("the file's TOWGS84 was all zeros (VN-2000 taken as WGS 84, "
-                             "~225 m off); replaced by EPSG:6960")
+        return (
+            bound,
+            True,
+            ("the file's TOWGS84 was all zeros (VN-2000 taken as WGS 84, ~225 m off); replaced by EPSG:6960"),
+        )
     if all(abs(a - b) < 1e-6 for a, b in zip(towgs, TOWGS84, strict=True)):
         return bound, False, None
     if all(abs(a - b) < 1e-6 for a, b in zip(towgs, DECISION_05_2007, strict=True)):
-        return bound, True, ("the file's TOWGS84 took Decision 05/2007's rotation signs as "
-                             "position vector (0.5–0.8 m off); replaced by EPSG:6960")
+        return (
+            bound,
+            True,
+            (
+                "the file's TOWGS84 took Decision 05/2007's rotation signs as "
+                "position vector (0.5–0.8 m off); replaced by EPSG:6960"
+            ),
+        )
     return crs, False, f"kept the file's own TOWGS84 {list(towgs)}"
 
 
@@ -219,13 +253,16 @@ def tm3_crs(central_meridian: float) -> BoundCRS:
     """
     cm = float(central_meridian)
     if not (102 <= cm <= 117 and abs(cm * 4 - round(cm * 4)) < 1e-9):
-        raise CRSError(f"TM-3 central meridian {cm} is not one of Vietnam's: they are "
-                       "multiples of 15′ (0.25°) between 102° and 117°, e.g. 107.0 or 107.75")
+        raise CRSError(
+            f"TM-3 central meridian {cm} is not one of Vietnam's: they are "
+            "multiples of 15′ (0.25°) between 102° and 117°, e.g. 107.0 or 107.75"
+        )
     cm = round(cm * 4) / 4
     if cm in EPSG_TM3:
         return bind_vn2000(CRS.from_epsg(EPSG_TM3[cm]))
-    conv = TransverseMercatorConversion(longitude_natural_origin=cm, false_easting=500000,
-                                        scale_factor_natural_origin=0.9999)
+    conv = TransverseMercatorConversion(
+        longitude_natural_origin=cm, false_easting=500000, scale_factor_natural_origin=0.9999
+    )
     name = f"VN-2000 / TM-3 {int(cm)}-{round(cm % 1 * 60):02d}"
     return bind_vn2000(ProjectedCRS(conv, name=name, geodetic_crs=CRS.from_epsg(4756)))
 
@@ -255,8 +292,10 @@ def find_province(spec: str | int) -> Province:
         found = next((p for p in table.values() if short_key(p.name) == k), None)
         found = found or table.get(_ALIASES.get(k, ""))
     if found is None:
-        raise CRSError(f"no province {spec!r} among {label}; give its 2-digit GSO code "
-                       "(e.g. 24) or name (e.g. 'Bắc Giang'), and prefix 2025: for the new ones")
+        raise CRSError(
+            f"no province {spec!r} among {label}; give its 2-digit GSO code "
+            "(e.g. 24) or name (e.g. 'Bắc Giang'), and prefix 2025: for the new ones"
+        )
     return found
 
 
@@ -264,11 +303,12 @@ def province_crs(spec: str | int) -> BoundCRS:
     """The TM-3 CRS of a province (see :func:`find_province` for ``spec``)."""
     p = find_province(spec)
     if p.meridian is None:
-        olds = ", ".join(f"{PROVINCES[c].name} {format_meridian(PROVINCES[c].meridian)}"
-                         for c in p.predecessors)
-        raise CRSError(f"{p.name} ({p.code}, from July 2025) has no single TM-3 meridian: it "
-                       f"joined {olds}. Name the meridian the file was made in, e.g. "
-                       f"--crs vn2000:tm3:{PROVINCES[p.predecessors[0]].meridian}")
+        olds = ", ".join(f"{PROVINCES[c].name} {format_meridian(PROVINCES[c].meridian)}" for c in p.predecessors)
+        raise CRSError(
+            f"{p.name} ({p.code}, from July 2025) has no single TM-3 meridian: it "
+            f"joined {olds}. Name the meridian the file was made in, e.g. "
+            f"--crs vn2000:tm3:{PROVINCES[p.predecessors[0]].meridian}"
+        )
     return tm3_crs(p.meridian)
 
 
@@ -319,4 +359,3 @@ def crs_for(spec) -> CRS:
     if re.fullmatch(r"vn2000(\s*[:\s]\s*(geographic|geog|lonlat|4756))?", t):
         return bind_vn2000(CRS.from_epsg(4756))
     raise CRSError(f"unknown CRS {text!r}; accepted forms: " + "; ".join(ACCEPTED_FORMS))
-

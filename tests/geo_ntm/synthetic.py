@@ -31,8 +31,14 @@ def write_sources(root: Path) -> Path:
         "units_after_reform": "after.csv",
         "reform_mapping": "mapping.json.gz",
         "reform_date": "2025-07-01",
-        "polygons": {"file": "polygons.gpkg", "vintage_date": "2013-03-06", "province_field": "province_vn",
-                     "district_field": "district_vn", "name_field": "commune_vn", "id_field": "commune_id"},
+        "polygons": {
+            "file": "polygons.gpkg",
+            "vintage_date": "2013-03-06",
+            "province_field": "province_vn",
+            "district_field": "district_vn",
+            "name_field": "commune_vn",
+            "id_field": "commune_id",
+        },
         "supplement_events": "supplement_events.csv",
         "legal_acts": "legal_acts.csv",
         "gap_width_m": 200,
@@ -45,35 +51,68 @@ def write_sources(root: Path) -> Path:
         "2020-01-01,x,x,renamed_or_moved,90003,Thị trấn Cờ -> Thị trấn Cờ Mới,99 -> 99,Tỉnh Thử -> Tỉnh Thử,901 -> 901,Huyện Một -> Huyện Một,2/NQ-UBTVQH14: sắp xếp xã tỉnh Thử",
     ]
     (root / "changes.csv").write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
-    before = pd.DataFrame([
-        ["99", "Tỉnh Thử", "901", "Huyện Một", "Huyện", "90001", "Xã An", "Xã", "An", '["xabe", "be"]'],
-        ["99", "Tỉnh Thử", "901", "Huyện Một", "Huyện", "90003", "Thị trấn Cờ Mới", "Thị trấn", "Cờ Mới", ""],
-        ["99", "Tỉnh Thử", "901", "Huyện Một", "Huyện", "90004", "Xã Dê", "Xã", "Dê", ""],
-    ], columns=["province_code", "province", "district_code", "district", "district_type", "code", "name",
-                "type", "short_name", "alias_keys"])
+    before = pd.DataFrame(
+        [
+            ["99", "Tỉnh Thử", "901", "Huyện Một", "Huyện", "90001", "Xã An", "Xã", "An", '["xabe", "be"]'],
+            ["99", "Tỉnh Thử", "901", "Huyện Một", "Huyện", "90003", "Thị trấn Cờ Mới", "Thị trấn", "Cờ Mới", ""],
+            ["99", "Tỉnh Thử", "901", "Huyện Một", "Huyện", "90004", "Xã Dê", "Xã", "Dê", ""],
+        ],
+        columns=[
+            "province_code",
+            "province",
+            "district_code",
+            "district",
+            "district_type",
+            "code",
+            "name",
+            "type",
+            "short_name",
+            "alias_keys",
+        ],
+    )
     before.to_csv(root / "before.csv", index=False)
-    after = pd.DataFrame([
-        ["98", "Tỉnh Mới", "90001", "Xã An Cờ", "Xã", "An Cờ", "3.5", ""],
-        ["98", "Tỉnh Mới", "90004", "Phường Dê", "Phường", "Dê", "1.2", ""],
-    ], columns=["province_code", "province", "code", "name", "type", "short_name", "area_km2", "alias_keys"])
+    after = pd.DataFrame(
+        [
+            ["98", "Tỉnh Mới", "90001", "Xã An Cờ", "Xã", "An Cờ", "3.5", ""],
+            ["98", "Tỉnh Mới", "90004", "Phường Dê", "Phường", "Dê", "1.2", ""],
+        ],
+        columns=["province_code", "province", "code", "name", "type", "short_name", "area_km2", "alias_keys"],
+    )
     after.to_csv(root / "after.csv", index=False)
-    mapping = {"data": [{
-        "level1_id": "98", "name": "Tỉnh Mới", "merges": [{"old_id": "99", "name": "Tỉnh Thử", "type": "full"}],
-        "level2s": [
-            {"level2_id": "90001", "name": "Xã An Cờ", "merges": [
-                {"old_id": "90001", "name": "Xã An", "type": "full"},
-                {"old_id": "90003", "name": "Thị trấn Cờ Mới", "type": "full"}]},
-            {"level2_id": "90004", "name": "Phường Dê", "merges": [
-                {"old_id": "90004", "name": "Xã Dê", "type": "full"}]},
-        ]}]}
+    mapping = {
+        "data": [
+            {
+                "level1_id": "98",
+                "name": "Tỉnh Mới",
+                "merges": [{"old_id": "99", "name": "Tỉnh Thử", "type": "full"}],
+                "level2s": [
+                    {
+                        "level2_id": "90001",
+                        "name": "Xã An Cờ",
+                        "merges": [
+                            {"old_id": "90001", "name": "Xã An", "type": "full"},
+                            {"old_id": "90003", "name": "Thị trấn Cờ Mới", "type": "full"},
+                        ],
+                    },
+                    {
+                        "level2_id": "90004",
+                        "name": "Phường Dê",
+                        "merges": [{"old_id": "90004", "name": "Xã Dê", "type": "full"}],
+                    },
+                ],
+            }
+        ]
+    }
     with gzip.open(root / "mapping.json.gz", "wt", encoding="utf-8") as fh:
         json.dump(mapping, fh, ensure_ascii=False)
     write_polygons(root / "polygons.gpkg")
     (root / "supplement_events.csv").write_text(
-        "date,province_code,level,kind,predecessors,successors,area_km2,legal_act,note,source\n", encoding="utf-8")
+        "date,province_code,level,kind,predecessors,successors,area_km2,legal_act,note,source\n", encoding="utf-8"
+    )
     (root / "legal_acts.csv").write_text(
-        "date,province_code,level,legal_act,text,source\n"
-        "2025-07-01,98,province,3/2025/QH15,merge,test\n", encoding="utf-8")
+        "date,province_code,level,legal_act,text,source\n2025-07-01,98,province,3/2025/QH15,merge,test\n",
+        encoding="utf-8",
+    )
     return root
 
 

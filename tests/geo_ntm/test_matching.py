@@ -303,9 +303,7 @@ def test_bigram_prefilter_loses_nothing(bac_giang_2013: list[str]) -> None:
 
 def test_score_exactly_at_min_score_is_kept() -> None:
     # One substitution in 9 letters scores 0.9 * 8/9 == 0.8, a float boundary for the filter.
-    assert match("Hưug Giang", ["Xã Hưng Giang"], min_score=0.8) == [
-        Match(0, "Xã Hưng Giang", 0.8, "fuzzy")
-    ]
+    assert match("Hưug Giang", ["Xã Hưng Giang"], min_score=0.8) == [Match(0, "Xã Hưng Giang", 0.8, "fuzzy")]
 
 
 @pytest.mark.parametrize(

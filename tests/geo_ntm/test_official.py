@@ -24,28 +24,32 @@ from geo_ntm.errors import CRSError, GeometryError, InvalidParameterError, Sourc
 from geo_ntm.names import key
 
 # EPSG:6960 written as PROJ +towgs84 (position vector): rotation signs of the Decision flipped.
-TM3_107 = ("+proj=tmerc +lat_0=0 +lon_0=107 +k=0.9999 +x_0=500000 +y_0=0 +ellps=WGS84 "
-           "+towgs84=-191.90441429,-39.30318279,-111.45032835,0.00928836,-0.01975479,"
-           "0.00427372,0.252906278 +units=m +no_defs")
-RING = [(106.190, 21.290), (106.210, 21.291), (106.216, 21.305), (106.201, 21.313),
-        (106.187, 21.301)]
+TM3_107 = (
+    "+proj=tmerc +lat_0=0 +lon_0=107 +k=0.9999 +x_0=500000 +y_0=0 +ellps=WGS84 "
+    "+towgs84=-191.90441429,-39.30318279,-111.45032835,0.00928836,-0.01975479,"
+    "0.00427372,0.252906278 +units=m +no_defs"
+)
+RING = [(106.190, 21.290), (106.210, 21.291), (106.216, 21.305), (106.201, 21.313), (106.187, 21.301)]
 TOLERANCE_M = 0.01  # the round trip must give back every vertex within 1 cm
 GEOD = pyproj.Geod(ellps="WGS84")
-TM3_ESRI = ('PROJCS["VN_2000_TM3_107",GEOGCS["GCS_VN_2000",DATUM["{datum}",SPHEROID['
-            '"WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",'
-            '0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",'
-            '500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",107.0],'
-            'PARAMETER["Scale_Factor",0.9999],PARAMETER["Latitude_Of_Origin",0.0],'
-            'UNIT["Meter",1.0]]')
-TM3_GDAL = ('PROJCS["VN-2000 / TM-3 107-00",GEOGCS["VN-2000",DATUM["Vietnam_2000",SPHEROID['
-            '"WGS 84",6378137,298.257223563],TOWGS84[{towgs}]],PRIMEM["Greenwich",0],'
-            'UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],'
-            'PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",107],'
-            'PARAMETER["scale_factor",0.9999],PARAMETER["false_easting",500000],'
-            'PARAMETER["false_northing",0],UNIT["metre",1]]')
+TM3_ESRI = (
+    'PROJCS["VN_2000_TM3_107",GEOGCS["GCS_VN_2000",DATUM["{datum}",SPHEROID['
+    '"WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",'
+    '0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",'
+    '500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",107.0],'
+    'PARAMETER["Scale_Factor",0.9999],PARAMETER["Latitude_Of_Origin",0.0],'
+    'UNIT["Meter",1.0]]'
+)
+TM3_GDAL = (
+    'PROJCS["VN-2000 / TM-3 107-00",GEOGCS["VN-2000",DATUM["Vietnam_2000",SPHEROID['
+    '"WGS 84",6378137,298.257223563],TOWGS84[{towgs}]],PRIMEM["Greenwich",0],'
+    'UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],'
+    'PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",107],'
+    'PARAMETER["scale_factor",0.9999],PARAMETER["false_easting",500000],'
+    'PARAMETER["false_northing",0],UNIT["metre",1]]'
+)
 PV = "-191.90441429,-39.30318279,-111.45032835,0.00928836,-0.01975479,0.00427372,0.252906278"
-PUBLISHED = ("-191.90441429,-39.30318279,-111.45032835,-0.00928836,0.01975479,-0.00427372,"
-             "0.252906278")
+PUBLISHED = "-191.90441429,-39.30318279,-111.45032835,-0.00928836,0.01975479,-0.00427372,0.252906278"
 
 
 def _to_tm3(geom):
@@ -101,14 +105,25 @@ def test_decision_05_2007_is_epsg_6960_coordinate_frame():
     assert 0.4 < moved(f"+proj=longlat +ellps=WGS84 +towgs84={PUBLISHED}") < 1.0
 
 
-@pytest.mark.parametrize("spec, meridian", [
-    ("EPSG:9214", 107.0), (9214, 107.0), ("VN-2000 TM-3 107.0", 107.0),
-    ("vn2000:tm3:107.75", 107.75), ("vn2000:tm3:107-45", 107.75), ("VN2000 TM3 107°45'", 107.75),
-    ("vn2000:tm3:109.25", 109.25), ("vn2000:province:24", 107.0),
-    ("vn2000:province:Bắc Giang", 107.0), ("vn2000:province:tinh bac giang", 107.0),
-    ("vn2000:province:01", 105.0), ("vn2000:province:hcm", 105.75),
-    ("vn2000:province2025:56", 108.25), ("vn2000:province2025:Huế", 107.0),
-])
+@pytest.mark.parametrize(
+    "spec, meridian",
+    [
+        ("EPSG:9214", 107.0),
+        (9214, 107.0),
+        ("VN-2000 TM-3 107.0", 107.0),
+        ("vn2000:tm3:107.75", 107.75),
+        ("vn2000:tm3:107-45", 107.75),
+        ("VN2000 TM3 107°45'", 107.75),
+        ("vn2000:tm3:109.25", 109.25),
+        ("vn2000:province:24", 107.0),
+        ("vn2000:province:Bắc Giang", 107.0),
+        ("vn2000:province:tinh bac giang", 107.0),
+        ("vn2000:province:01", 105.0),
+        ("vn2000:province:hcm", 105.75),
+        ("vn2000:province2025:56", 108.25),
+        ("vn2000:province2025:Huế", 107.0),
+    ],
+)
 def test_crs_for_tm3_spellings(spec, meridian):
     crs = vn2000.crs_for(spec)
     assert crs.is_bound and vn2000.towgs84_of(crs) == pytest.approx(vn2000.TOWGS84)
@@ -125,12 +140,17 @@ def test_crs_for_utm_geographic_and_other_epsg():
     assert vn2000.crs_for("EPSG:4326").to_epsg() == 4326  # not VN-2000: left alone
 
 
-@pytest.mark.parametrize("spec, words", [
-    ("utm48", ["accepted forms", "vn2000:tm3:", "vn2000:province:", "EPSG:"]),
-    ("vn2000:tm3:107.1", ["15′"]), ("vn2000:utm:50", ["48 and 49"]),
-    ("vn2000:province:99", ["no province"]), ("EPSG:99999", ["not a CRS"]),
-    ("vn2000:province2025:24", ["Bắc Giang 107°00′", "Bắc Ninh 105°30′"]),
-])
+@pytest.mark.parametrize(
+    "spec, words",
+    [
+        ("utm48", ["accepted forms", "vn2000:tm3:", "vn2000:province:", "EPSG:"]),
+        ("vn2000:tm3:107.1", ["15′"]),
+        ("vn2000:utm:50", ["48 and 49"]),
+        ("vn2000:province:99", ["no province"]),
+        ("EPSG:99999", ["not a CRS"]),
+        ("vn2000:province2025:24", ["Bắc Giang 107°00′", "Bắc Ninh 105°30′"]),
+    ],
+)
 def test_crs_for_refusals(spec, words):
     with pytest.raises(CRSError) as err:
         vn2000.crs_for(spec)
@@ -149,9 +169,11 @@ def test_province_tables():
 def test_province_meridians_agree_with_epsg():
     """Each province is named in EPSG's areas of use of the VN-2000 TM-3 CRS on its meridian."""
     db = sqlite3.connect(os.path.join(pyproj.datadir.get_data_dir(), "proj.db"))
-    sql = ("select e.description from usage u join extent e on e.auth_name = u.extent_auth_name"
-           " and e.code = u.extent_code where u.object_table_name = 'projected_crs'"
-           " and u.object_auth_name = 'EPSG' and u.object_code = ?")
+    sql = (
+        "select e.description from usage u join extent e on e.auth_name = u.extent_auth_name"
+        " and e.code = u.extent_code where u.object_table_name = 'projected_crs'"
+        " and u.object_auth_name = 'EPSG' and u.object_code = ?"
+    )
     for p in vn2000.PROVINCES.values():
         code = str(vn2000.EPSG_TM3[p.meridian])
         text = key(" ".join(r[0] for r in db.execute(sql, (code,))).replace("Noi", "Nội"))
@@ -172,8 +194,7 @@ def test_full_prj(tmp_path, poly_tm3, towgs):
     assert prov["towgs84"] == pytest.approx(vn2000.TOWGS84)
 
 
-@pytest.mark.parametrize("datum", ["D_Vietnam_2000", "D_VN_2000", "VN_2000", "D_WGS_1984",
-                                   "D_VN-2000", "unknown"])
+@pytest.mark.parametrize("datum", ["D_Vietnam_2000", "D_VN_2000", "VN_2000", "D_WGS_1984", "D_VN-2000", "unknown"])
 def test_esri_prj_without_towgs84(tmp_path, poly_tm3, datum):
     path = _write(tmp_path, "b.shp", [poly_tm3], prj=TM3_ESRI.format(datum=datum))
     gdf = read_official(path)
@@ -189,9 +210,16 @@ def test_naive_transform_of_unrecognised_datum_is_far_off(tmp_path, poly_tm3):
     assert 200 < _error_m(naive) < 250
 
 
-@pytest.mark.parametrize("kw", [{"crs": "vn2000:tm3:107.0"}, {"crs": "EPSG:9214"},
-                                {"province": "24"}, {"province": "Bắc Giang"},
-                                {"crs": "vn2000:tm3:107", "province": 24}])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"crs": "vn2000:tm3:107.0"},
+        {"crs": "EPSG:9214"},
+        {"province": "24"},
+        {"province": "Bắc Giang"},
+        {"crs": "vn2000:tm3:107", "province": 24},
+    ],
+)
 def test_no_prj_with_crs(tmp_path, poly_tm3, kw):
     gdf = read_official(_write(tmp_path, "c.shp", [poly_tm3]), **kw)
     assert _error_m(gdf) < TOLERANCE_M
@@ -242,8 +270,7 @@ def test_province_only_checks_location_when_the_file_has_a_crs(tmp_path):
     """A Bắc Giang file in UTM 48 with its .prj: --province 24 does not impose TM-3 107°."""
     utm = vn2000.crs_for("vn2000:utm:48")
     fwd = pyproj.Transformer.from_crs(4326, utm, always_xy=True)
-    poly = shapely.transform(shapely.Polygon(RING),
-                             lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
+    poly = shapely.transform(shapely.Polygon(RING), lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
     path = _write(tmp_path, "u.shp", [poly], prj=utm.source_crs.to_wkt("WKT1_ESRI"))
     gdf = read_official(path, province=24)
     assert _error_m(gdf) < TOLERANCE_M
@@ -307,8 +334,7 @@ def test_area_changing_repair_refused(tmp_path, poly_tm3):
 
 def test_empty_and_non_polygon_refused(tmp_path, poly_tm3):
     path = tmp_path / "m.gpkg"
-    gpd.GeoDataFrame({"MA": ["1", "2"]}, geometry=[poly_tm3, shapely.Polygon()],
-                     crs=9214).to_file(path)
+    gpd.GeoDataFrame({"MA": ["1", "2"]}, geometry=[poly_tm3, shapely.Polygon()], crs=9214).to_file(path)
     with pytest.raises(GeometryError, match=r"m\.gpkg, feature 2: empty"):
         read_official(path)
     line = _write(tmp_path, "l.shp", [shapely.LineString(poly_tm3.exterior.coords)])
@@ -357,26 +383,35 @@ def test_import_writes_units(tmp_path, poly_tm3):
 
 def test_import_numeric_codes_zero_padded(tmp_path, poly_tm3):
     (tmp_path / "out").mkdir()
-    src = _write(tmp_path, "n.shp", [poly_tm3, _metres([(0, 0), (5, 0), (5, 5)], poly_tm3)],
-                 MA_XA=[7240, 16012], TEN=["Xã Dĩnh Trì", "Xã Tân Mỹ"])
+    src = _write(
+        tmp_path,
+        "n.shp",
+        [poly_tm3, _metres([(0, 0), (5, 0), (5, 5)], poly_tm3)],
+        MA_XA=[7240, 16012],
+        TEN=["Xã Dĩnh Trì", "Xã Tân Mỹ"],
+    )
     report = _import(tmp_path, src)
     units = gpd.read_file(tmp_path / "out" / "units.gpkg", layer="units")
     assert units.code.tolist() == ["07240", "16012"]
     assert "zero-padded to 5 digits (1 of 2 changed)" in report["codes"]
 
 
-@pytest.mark.parametrize("fields, kw, error, words", [
-    ({"MA": ["07240"], "TEN": ["A"]}, {}, SourceError, ["no field 'MA_XA'", "MA, TEN"]),
-    ({"MA_XA": ["07240", "07240", "07243"], "TEN": ["A", "B", "C"]}, {}, SourceError,
-     ["duplicate codes: 07240 (features 1, 2)"]),
-    ({"MA_XA": ["7240", "07241", "07243"], "TEN": ["A", "B", "C"]}, {}, SourceError,
-     ["row 1", "leading zeros"]),
-    ({"MA_XA": ["07240", "", "07243"], "TEN": ["A", "B", "C"]}, {}, SourceError,
-     ["row 2", "empty code"]),
-    ({"MA_XA": ["07240"], "TEN": ["A"]}, {"valid_on": "2024-13-01"}, InvalidParameterError,
-     ["not a date"]),
-    ({"MA_XA": ["07240"], "TEN": ["A"]}, {"province": "Cà Mau"}, CRSError, ["not in Cà Mau"]),
-])
+@pytest.mark.parametrize(
+    "fields, kw, error, words",
+    [
+        ({"MA": ["07240"], "TEN": ["A"]}, {}, SourceError, ["no field 'MA_XA'", "MA, TEN"]),
+        (
+            {"MA_XA": ["07240", "07240", "07243"], "TEN": ["A", "B", "C"]},
+            {},
+            SourceError,
+            ["duplicate codes: 07240 (features 1, 2)"],
+        ),
+        ({"MA_XA": ["7240", "07241", "07243"], "TEN": ["A", "B", "C"]}, {}, SourceError, ["row 1", "leading zeros"]),
+        ({"MA_XA": ["07240", "", "07243"], "TEN": ["A", "B", "C"]}, {}, SourceError, ["row 2", "empty code"]),
+        ({"MA_XA": ["07240"], "TEN": ["A"]}, {"valid_on": "2024-13-01"}, InvalidParameterError, ["not a date"]),
+        ({"MA_XA": ["07240"], "TEN": ["A"]}, {"province": "Cà Mau"}, CRSError, ["not in Cà Mau"]),
+    ],
+)
 def test_import_failures_write_nothing(tmp_path, poly_tm3, fields, kw, error, words):
     (tmp_path / "out").mkdir()
     n = len(next(iter(fields.values())))
