@@ -15,6 +15,7 @@ from datetime import date
 
 from geo_ntm.boundaries.atlas import OPEN_END, Atlas
 from geo_ntm.boundaries.history import LEVELS
+from geo_ntm.boundaries.overlaps import overlaps
 from geo_ntm.errors import InvalidParameterError
 from geo_ntm.matching import NameIndex
 from geo_ntm.names import key
@@ -26,7 +27,6 @@ MIN_SCORE = 0.7
 MAX_QUERY = 100
 
 _INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_AREAS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _DATE_INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
@@ -176,44 +176,3 @@ def _now(atlas: Atlas, uid: str, last: date) -> list[dict]:
         level = "commune"  # districts were abolished: say which communes hold the land now
     fields = ("code", "uid", "name", "level", "share_of_old")
     return [{k: o[k] for k in fields} for o in overlaps(atlas, uid, today, level)]
-
-
-def part_areas(atlas: Atlas) -> dict:
-    """Area (km²) of each base part of ``atlas``, computed once per atlas."""
-    with _LOCK:
-        found = _AREAS.get(atlas)
-        if found is None:
-            found = _AREAS[atlas] = {k: float(v) for k, v in atlas.parts["area_km2"].items()}
-        return found
-
-
-def overlaps(atlas: Atlas, uid: str, day: date, level: str = "commune") -> list[dict]:
-    """Units of ``level`` in force on ``day`` holding part of ``uid``'s territory, largest share first.
-
-    ``share_of_old`` is the part of ``uid``'s area in the unit, ``share_of_new`` the part of the
-    unit's area that came from ``uid`` (both from the base parts, so exact).
-    """
-    mine = atlas.parts_of.get(uid, frozenset())
-    if not mine:
-        return []
-    area = part_areas(atlas)
-    total = sum(area[p] for p in mine)
-    out = []
-    for r in atlas.units_on(day, level).itertuples():
-        theirs = atlas.parts_of.get(r.uid, frozenset())
-        common = mine & theirs
-        if not common:
-            continue
-        shared = sum(area[p] for p in common)
-        out.append(
-            {
-                "code": r.code,
-                "uid": r.uid,
-                "name": r.name,
-                "level": r.level,
-                "area_km2": round(shared, 3),
-                "share_of_old": round(shared / total, 4) if total else None,
-                "share_of_new": round(shared / sum(area[p] for p in theirs), 4),
-            }
-        )
-    return sorted(out, key=lambda o: (-o["area_km2"], o["code"]))

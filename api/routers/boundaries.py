@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -11,7 +9,8 @@ from fastapi.responses import Response
 
 from api.deps import AtlasDep, Day
 from api.schemas import Layer, Lineage, Region, UnitDetail, documented
-from geo_ntm.boundaries.atlas import OPEN_END, Atlas
+from geo_ntm.boundaries.atlas import Atlas
+from geo_ntm.plain import plain
 
 router = APIRouter(prefix="/api/boundaries", tags=["boundaries"])
 
@@ -32,16 +31,8 @@ UNIT_FIELDS = [
 ]
 
 
-def _plain(value):
-    if isinstance(value, date):
-        return None if value == OPEN_END else value.isoformat()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
 def unit_record(row) -> dict:
-    return {f: _plain(row[f]) for f in UNIT_FIELDS}
+    return {f: plain(row[f]) for f in UNIT_FIELDS}
 
 
 def _step(atlas: Atlas, s) -> dict:
@@ -92,8 +83,8 @@ def units(
         body = json.dumps([unit_record(r) for _, r in frame.iterrows()], ensure_ascii=False)
         return Response(body, media_type="application/json")
     out = frame[UNIT_FIELDS + ["geometry"]].copy()
-    out["valid_from"] = out["valid_from"].map(_plain)
-    out["valid_to"] = out["valid_to"].map(_plain)
+    out["valid_from"] = out["valid_from"].map(plain)
+    out["valid_to"] = out["valid_to"].map(plain)
     return Response(out.to_json(ensure_ascii=False, drop_id=True), media_type="application/geo+json")
 
 
@@ -147,4 +138,4 @@ def events(
         e = e[e["date"] <= until.isoformat()]
     if level:
         e = e[e["level"] == level]
-    return [{k: _plain(v) for k, v in r.items()} for r in e.to_dict(orient="records")]
+    return [{k: plain(v) for k, v in r.items()} for r in e.to_dict(orient="records")]

@@ -96,8 +96,11 @@ def json_default(value):
     return str(value)
 
 
-def plain(value):
-    """A property value as str, int, float, bool, date/datetime, list, dict or None (NaN/NaT → None)."""
+def cell(value):
+    """A property value for a file cell or a tile: str, int, float, bool, date/datetime, list, dict or None.
+
+    Unlike :func:`geo_ntm.plain.plain` (JSON answers), dates stay dates: Excel and GeoPackage keep them typed.
+    """
     if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, np.generic):

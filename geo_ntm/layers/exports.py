@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from geo_ntm.errors import InvalidParameterError
 
-from ._frame import plain, text
+from ._frame import cell, text
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -162,7 +162,7 @@ def _columns(frame, columns) -> tuple[list, list[str]]:
 
 def _cell(value):
     """A plain value; non-finite floats become None (neither CSV readers nor Excel keep them)."""
-    value = plain(value)
+    value = cell(value)
     if isinstance(value, float) and value in (float("inf"), float("-inf")):
         return None
     return value
@@ -181,5 +181,5 @@ def _shown(value) -> str:
 
 
 def _gpkg_value(value):
-    value = plain(value)
+    value = cell(value)
     return text(value) if isinstance(value, (date, list, dict)) else value

@@ -19,7 +19,7 @@ from mapbox_vector_tile.encoder import on_invalid_geometry_make_valid
 
 from geo_ntm.errors import InvalidParameterError
 
-from ._frame import check_layer, plain, property_columns, text
+from ._frame import cell, check_layer, property_columns, text
 from .tiles import check_tile, tile_bounds, web_mercator
 
 EXTENT = 4096
@@ -121,7 +121,7 @@ def _same_dimension(geom, original):
 
 def _mvt_value(value):
     """A property value MVT can hold (str, int, float, bool), or None to leave it out."""
-    value = plain(value)
+    value = cell(value)
     if value is None or isinstance(value, (str, bool, float)):
         return value
     if isinstance(value, int):

@@ -1,15 +1,12 @@
-"""Shared by the planning modules: inputs, plain values, districts on a date, area overlaps."""
+"""Shared by the planning modules: inputs, counts, parents and chains of units."""
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
-import numpy as np
-
-from geo_ntm.boundaries.atlas import OPEN_END, Atlas
+from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.errors import InvalidParameterError
-from geo_ntm.search import overlaps  # noqa: F401  (re-exported for the planning modules)
+from geo_ntm.plain import plain
 from geo_ntm.status.derive import StatusBook
 from geo_ntm.status.service import StatusService
 from geo_ntm.status.snapshot import Snapshot
@@ -22,21 +19,6 @@ def inputs(source) -> Snapshot:
     if isinstance(source, StatusService):
         return source.snapshot()
     raise InvalidParameterError(f"expected a StatusService or a Snapshot, not {type(source).__name__}")
-
-
-def plain(value):
-    """A JSON-ready value: dates as ISO text, NaN as None, numpy scalars as Python ones."""
-    if isinstance(value, date):
-        return None if value == OPEN_END else value.isoformat()
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    return value
 
 
 def count(value) -> int | None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from geo_ntm.boundaries.atlas import OPEN_END, Atlas, Step
+from geo_ntm.boundaries.overlaps import overlaps
 from geo_ntm.errors import InvalidParameterError
+from geo_ntm.plain import plain
 from geo_ntm.status.criteria import criteria_sets
 from geo_ntm.status.derive import StatusBook
 from geo_ntm.status.levels import LABELS
 from geo_ntm.status.model import Decision, DifficultyList
 
-from ._common import chain_of, inputs, overlaps, parent_name, plain
+from ._common import chain_of, inputs, parent_name
 from .lists import dbkk_targets, in_force, list_record, village_list
 from .rows import progress_rows, reference_version
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+from geo_ntm.boundaries.overlaps import overlaps
 from geo_ntm.errors import DateOutOfRangeError, InvalidParameterError
+from geo_ntm.plain import plain
 from geo_ntm.status.levels import LABELS
 
-from ._common import chain_of, inputs, overlaps, parent_name, plain
+from ._common import chain_of, inputs, parent_name
 from .difficult import difficult_communes
 from .rows import EPSILON
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from geo_ntm.boundaries.overlaps import overlaps
 from geo_ntm.names import english
+from geo_ntm.plain import plain
 from geo_ntm.status.criteria import CriteriaSet, criteria_sets
 from geo_ntm.status.derive import StatusBook
 from geo_ntm.status.model import DifficultyEntry, DifficultyList, PlanTarget
 from geo_ntm.status.snapshot import Snapshot, latest_assessments, latest_village_counts
 
-from ._common import chain_of, count, overlaps, plain
+from ._common import chain_of, count
 
 #: Keeps ceil(0.55 * 100) == 55 although 0.55 * 100 is 55.00000000000001 in floating point.
 EPSILON = 1e-9

@@ -13,6 +13,7 @@ from datetime import date
 
 import pandas as pd
 
+from geo_ntm.plain import plain
 from geo_ntm.when import absence
 
 from .derive import StatusBook
@@ -128,9 +129,9 @@ def _by_district(communes: pd.DataFrame, districts: pd.DataFrame) -> list[dict]:
                 "code": d.code,
                 "name": d.name,
                 "status": d.status,
-                "decision_no": _clean(d.decision_no),
-                "year_label": None if _clean(d.year_label) is None else int(d.year_label),
-                "source": _clean(d.source),
+                "decision_no": plain(d.decision_no),
+                "year_label": None if plain(d.year_label) is None else int(d.year_label),
+                "source": plain(d.source),
                 "communes": int(len(xa)),
                 "ntm": int((r >= 1).sum()),
                 "nang_cao": _count(xa["status"], "communes_nang_cao"),
@@ -161,10 +162,6 @@ def _in_districts(book: StatusBook, code: str, since: date, until: date, distric
         if unit["valid_from"] <= until and unit["valid_to"] >= since and unit["parent_code"] in districts:
             return True
     return False
-
-
-def _clean(value):
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
 def dbkk_villages(book: StatusBook, records: Records, as_of: date, districts: tuple[str, ...] = ()) -> dict:

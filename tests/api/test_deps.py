@@ -144,3 +144,36 @@ def test_links_use_the_public_url_whatever_the_host(tmp_path):
             assert "evil.example" not in body and public in body
         oembed = c.get("/oembed", params={"url": f"{public}/maps/status?year=2023"}, headers=evil)
         assert oembed.status_code == 200 and f'src="{public}/embed/status?' in oembed.json()["html"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/layers/rivers.geojson", "/api/layers/rivers.csv", "/api/tiles/rivers/1/1/1.mvt",
+     "/api/tiles/rivers/tilejson.json", "/ogc/collections/rivers", "/ogc/collections/rivers/items"],
+)  # fmt: skip
+def test_an_unknown_layer_is_a_404_listing_the_layers_on_every_route(client, url):
+    r = client.get(url)
+    assert r.status_code == 404 and "unknown layer 'rivers'" in r.text and "communes" in r.text
+
+
+@pytest.mark.parametrize(
+    ("header", "lang"),
+    [
+        ("en", "en"),
+        ("vi-VN,vi;q=0.9,en;q=0.8", "vi"),
+        ("en;q=0.5, vi;q=0.9", "vi"),
+        ("vi;q=0.2, en-GB;q=0.8", "en"),
+        ("fr, en;q=0.3", "en"),
+        ("vi;q=0, en;q=0.1", "en"),
+        ("fr-FR", "vi"),
+        ("en;q=bad, vi", "vi"),
+    ],
+)
+def test_accept_language_is_read_by_its_q_values(client, header, lang):
+    page = client.get("/maps/status", params={"year": 2023}, headers={"accept-language": header})
+    assert f'<html lang="{lang}">' in page.text
+
+
+def test_lang_in_the_url_wins_over_the_header(client):
+    page = client.get("/maps/status", params={"year": 2023, "lang": "en"}, headers={"accept-language": "vi"})
+    assert '<html lang="en">' in page.text
