@@ -19,6 +19,7 @@ from geo_ntm.boundaries.overlaps import overlaps
 from geo_ntm.errors import InvalidParameterError
 from geo_ntm.matching import NameIndex
 from geo_ntm.names import key
+from geo_ntm.when import today
 
 #: Most results one search returns.
 MAX_LIMIT = 50
@@ -93,7 +94,7 @@ def search_units(atlas: Atlas, query: str, day: date | str | None = None, level:
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise InvalidParameterError(f"limit {limit!r} must be a whole number from 1 to {MAX_LIMIT}")
     history = day is None
-    day = date.today() if day is None else atlas.check_date(day)
+    day = today() if day is None else atlas.check_date(day)
     units = atlas.units
     live = (units["valid_from"] <= day) & (units["valid_to"] >= day)
     if level is not None:
@@ -171,8 +172,8 @@ def _unit_on(atlas: Atlas, code: str, day: date) -> dict | None:
 def _now(atlas: Atlas, uid: str, last: date) -> list[dict]:
     """Units in force today holding the territory of ``uid`` (a former name), with shares of its area."""
     level = atlas.units.loc[uid, "level"]
-    today = max(date.today(), last)
-    if atlas.units_on(today, level).empty:
+    now = max(today(), last)
+    if atlas.units_on(now, level).empty:
         level = "commune"  # districts were abolished: say which communes hold the land now
     fields = ("code", "uid", "name", "level", "share_of_old")
-    return [{k: o[k] for k in fields} for o in overlaps(atlas, uid, today, level)]
+    return [{k: o[k] for k in fields} for o in overlaps(atlas, uid, now, level)]

@@ -12,6 +12,7 @@ from geo_ntm.status.criteria import criteria_sets
 from geo_ntm.status.derive import StatusBook
 from geo_ntm.status.levels import LABELS
 from geo_ntm.status.model import Decision, DifficultyList
+from geo_ntm.when import today
 
 from ._common import chain_of, inputs, parent_name
 from .lists import dbkk_targets, in_force, list_record, village_list
@@ -45,7 +46,7 @@ def commune_dossier(source, code: str, day: date | str | None = None) -> dict:
     if unit["level"] != "commune":
         raise InvalidParameterError(f"{code} is a {unit['level']} ({unit['name']}); a dossier is for a commune")
     if day is None:
-        day = min(date.today(), unit["valid_to"])
+        day = min(today(), unit["valid_to"])
     uid = unit["uid"]
     chain = chain_of(book, uid)
     status = book.status_of(uid, day)
@@ -110,7 +111,7 @@ def _membership(book: StatusBook, dl: DifficultyList, chain: list[str], day: dat
 
 
 def _unit(atlas: Atlas, row) -> dict:
-    last = row["valid_to"] if row["valid_to"] != OPEN_END else max(row["valid_from"], date.today())
+    last = row["valid_to"] if row["valid_to"] != OPEN_END else max(row["valid_from"], today())
     return {
         "uid": row["uid"],
         "code": row["code"],
@@ -176,7 +177,7 @@ def _lineage(atlas: Atlas, chain: list[str], uid: str) -> dict:
     return {
         "formed_from": [step_record(atlas, s) for s in atlas.predecessors(chain[0])],
         "became": [step_record(atlas, s) for s in atlas.successors(chain[-1])] if ended else [],
-        "now_part_of": overlaps(atlas, chain[-1], max(date.today(), atlas.reform_date)) if ended else None,
+        "now_part_of": overlaps(atlas, chain[-1], max(today(), atlas.reform_date)) if ended else None,
         "steps": [step_record(atlas, s) for s in atlas.lineage(uid)],
     }
 

@@ -14,6 +14,7 @@ from geo_ntm.boundaries.overlaps import overlaps
 from geo_ntm.errors import DateOutOfRangeError, InvalidParameterError
 from geo_ntm.plain import plain
 from geo_ntm.status.levels import LABELS
+from geo_ntm.when import today
 
 from ._common import chain_of, inputs, parent_name
 from .difficult import difficult_communes
@@ -58,7 +59,7 @@ def reform_view(source, code: str, day: date | str | None = None) -> dict:
         )
     reform = atlas.reform_date
     before = reform - timedelta(days=1)
-    now = max(date.today(), reform)
+    now = max(today(), reform)
     try:
         rows = {r["uid"]: r for r in difficult_communes(snap, before).rows}
     except DateOutOfRangeError:
