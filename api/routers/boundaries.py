@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import AtlasDep, Day
+from api.deps import AtlasDep, Day, WhenDep
 from api.schemas import Layer, Lineage, Region, UnitDetail, documented
 from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.plain import plain
@@ -71,15 +72,13 @@ def region(atlas: AtlasDep) -> dict:
 @router.get("/units", responses=documented(Layer, "application/geo+json", "Units on a date (GeoJSON)"))
 def units(
     atlas: AtlasDep,
-    on: Annotated[Day, Query(alias="date", description="YYYY-MM-DD")],
+    when: WhenDep,
     level: Level = "commune",
     geometry: bool = True,
 ) -> Response:
-    """Units of a level in force on a date, as GeoJSON (or JSON records with geometry=false)."""
-    frame = atlas.units_on(on, level)
+    """Units of a level in force on a date (default: today), as GeoJSON (or JSON records with geometry=false)."""
+    frame = atlas.units_on(when.as_of, level)
     if not geometry:
-        import json
-
         body = json.dumps([unit_record(r) for _, r in frame.iterrows()], ensure_ascii=False)
         return Response(body, media_type="application/json")
     out = frame[UNIT_FIELDS + ["geometry"]].copy()

@@ -8,7 +8,7 @@ import orjson
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from api.deps import Day, SnapshotDep, WhenDep
+from api.deps import SnapshotDep, WhenDep
 from api.schemas import DifficultCommunes, Dossier, ListVersion, documented
 from geo_ntm.planning import commune_dossier, difficult_communes, list_versions, ranking_csv, ranking_xlsx, reform_view
 from geo_ntm.planning.lists import planning_day
@@ -21,7 +21,6 @@ StatusKey = Literal[
     "chua_dat", "dat_chuan", "hoan_thanh", "nang_cao", "kieu_mau", "cho_ra_soat", "khong_ap_dung", "khong_du_lieu"
 ]
 CodeP = Annotated[str, Path(pattern=r"^\d{5}$", description="five-digit commune code, e.g. 07624")]
-DateQ = Annotated[Day | None, Query(alias="date", description="YYYY-MM-DD (default: the code's latest version)")]
 TextQ = Annotated[str | None, Query(min_length=1, max_length=100)]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,9 +66,9 @@ def difficult(
 
 
 @router.get("/communes/{code}", response_model=Dossier)
-def dossier(snap: SnapshotDep, code: CodeP, on: DateQ = None) -> dict:
-    """One commune: decisions and revocations, lineage, villages, list membership, criteria met and missing."""
-    return commune_dossier(snap, code, on)
+def dossier(snap: SnapshotDep, code: CodeP, when: WhenDep) -> dict:
+    """One commune: decisions, lineage, villages, list membership, criteria (default: its latest version)."""
+    return commune_dossier(snap, code, when.as_of if when.asked else None)
 
 
 @router.get("/lists", response_model=list[ListVersion])
@@ -79,6 +78,6 @@ def lists(snap: SnapshotDep, kind: Literal["commune", "village"] | None = None) 
 
 
 @router.get("/reform/{code}")
-def reform(snap: SnapshotDep, code: CodeP, on: DateQ = None) -> dict:
+def reform(snap: SnapshotDep, code: CodeP, when: WhenDep) -> dict:
     """Across the 2025 reorganisation: old difficult communes in a new commune, or where an old one went."""
-    return reform_view(snap, code, on)
+    return reform_view(snap, code, when.as_of if when.asked else None)
