@@ -43,35 +43,6 @@ _CHAINS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 CONTINUING = {"rename", "reclassification", "district_change", "partial_transfer"}
 NEW_UNIT = {"merge", "split", "reorganisation", "creation"}
 URBAN = {"Phường", "Thị trấn"}
-#: Columns of :meth:`StatusBook.on` and :meth:`StatusBook.for_year` after the unit's own.
-FRAME_COLUMNS = [
-    "uid",
-    "status",
-    "status_vi",
-    "status_en",
-    "decision_id",
-    "decision_no",
-    "decision_signed",
-    "decision_precision",
-    "year_label",
-    "authority",
-    "criteria_set",
-    "criteria_met",
-    "field",
-    "source",
-    "citation",
-    "formed_on",
-    "constituents",
-    "review_vi",
-    "review_en",
-    "held_before",
-    "review_state",
-    "review_on",
-    "review_document",
-    "review_source",
-    "constituents_past",
-    "known_by",
-]
 
 
 def past_of(constituents: list[dict]) -> str | None:
@@ -337,41 +308,9 @@ class StatusBook:
 
     @staticmethod
     def _frame(units: pd.DataFrame, statuses: list[Status]) -> pd.DataFrame:
-        rows = []
-        for s in statuses:
-            d = s.decision
-            rows.append(
-                {
-                    "uid": s.uid,
-                    "status": s.status,
-                    "status_vi": LABELS["vi"][s.status],
-                    "status_en": LABELS["en"][s.status],
-                    "decision_id": d.id if d else None,
-                    "decision_no": d.decision_no if d else None,
-                    "decision_signed": d.signed.isoformat() if d else None,
-                    "decision_precision": d.signed_precision if d else None,
-                    "year_label": d.year_label if d else None,
-                    "authority": d.authority if d else None,
-                    "criteria_set": d.criteria_set if d else None,
-                    "criteria_met": list(d.criteria_met) if d and d.criteria_met is not None else None,
-                    "field": d.field if d else None,
-                    "source": s.source,
-                    "citation": d.citation if d else None,
-                    "formed_on": s.formed_on.isoformat() if s.formed_on else None,
-                    "constituents": s.constituents or None,
-                    "review_vi": s.summary("vi"),
-                    "review_en": s.summary("en"),
-                    "held_before": s.held_before,
-                    "review_state": s.review_state,
-                    "review_on": s.review.reviewed_on.isoformat() if s.review else None,
-                    "review_document": _document(s.review),
-                    "review_source": s.review.source if s.review else None,
-                    "constituents_past": s.past,
-                    "known_by": s.bound.signed.isoformat() if s.bound else None,
-                }
-            )
+        rows = [_row(s) for s in statuses]
         # Named columns: a level with no units on the day (districts from 2025) is an empty frame, not an error.
-        out = pd.DataFrame(rows, columns=FRAME_COLUMNS)
+        out = pd.DataFrame(rows, columns=frame_columns())
         return units[["uid", "code", "name", "type", "parent_code", "province_code"]].merge(out, on="uid")
 
 
@@ -423,3 +362,41 @@ class _Chains:
             self.root[uid] = root
             if root == uid:
                 self.origin[uid] = origin
+
+
+def _row(s: Status) -> dict:
+    """One unit's status as a row of :meth:`StatusBook.on` (after the unit's own columns)."""
+    d = s.decision
+    return {
+        "uid": s.uid,
+        "status": s.status,
+        "status_vi": LABELS["vi"][s.status],
+        "status_en": LABELS["en"][s.status],
+        "decision_id": d.id if d else None,
+        "decision_no": d.decision_no if d else None,
+        "decision_signed": d.signed.isoformat() if d else None,
+        "decision_precision": d.signed_precision if d else None,
+        "year_label": d.year_label if d else None,
+        "authority": d.authority if d else None,
+        "criteria_set": d.criteria_set if d else None,
+        "criteria_met": list(d.criteria_met) if d and d.criteria_met is not None else None,
+        "field": d.field if d else None,
+        "source": s.source,
+        "citation": d.citation if d else None,
+        "formed_on": s.formed_on.isoformat() if s.formed_on else None,
+        "constituents": s.constituents or None,
+        "review_vi": s.summary("vi"),
+        "review_en": s.summary("en"),
+        "held_before": s.held_before,
+        "review_state": s.review_state,
+        "review_on": s.review.reviewed_on.isoformat() if s.review else None,
+        "review_document": _document(s.review),
+        "review_source": s.review.source if s.review else None,
+        "constituents_past": s.past,
+        "known_by": s.bound.signed.isoformat() if s.bound else None,
+    }
+
+
+def frame_columns() -> list[str]:
+    """Columns of :func:`_row` (named even when a level has no units on a day: districts from 2025)."""
+    return list(_row(Status("", "khong_du_lieu")).keys())
