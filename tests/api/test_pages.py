@@ -41,8 +41,10 @@ def test_dashboard_shows_the_reported_figures_and_the_banner(client):
         assert figure in page
     assert "Dữ liệu minh họa." in page and "Huyện Lục Nam" in page and "37/QĐ-TTg" in page
     assert not re.search(r"\bnan\b", page, re.IGNORECASE)  # no missing value leaks ("nang-cao" in a URL is fine)
-    # The only absolute URLs are the printed sources of the figures: text to read, never loaded.
-    figures = (DEMO / "reported_figures.csv").read_text(encoding="utf-8")
+    # The only absolute URLs are the printed sources of the figures and targets: text to read, never loaded.
+    figures = "".join(
+        p.read_text(encoding="utf-8") for p in DEMO.glob("*.csv") if p.name.startswith(("reported", "plan"))
+    )
     cited = set(re.findall(r"https?://[^\s)\"]+", figures))
     assert cited and set(external_urls(page)) <= cited
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
