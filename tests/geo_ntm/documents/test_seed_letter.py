@@ -24,13 +24,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from geo_ntm.status.importer import import_file
 
 from geo_ntm.documents.analysis import analyse
 from geo_ntm.documents.compare import check
 from geo_ntm.documents.drafts import TARGET_FIELDS, draft_targets, to_csv
 from geo_ntm.documents.reading import read_document
 from geo_ntm.status.demo import load_demo
-from geo_ntm.status.importer import import_file
 from geo_ntm.status.model import Decision
 from geo_ntm.status.service import StatusService
 from geo_ntm.status.store import SqliteStore
