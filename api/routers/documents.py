@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import document_reader
-from api.deps import CatalogDep
+from api.deps import CatalogDep, SnapshotDep
 from api.uploads import read_upload
 from geo_ntm.auth.tokens import Token
 from geo_ntm.documents.drafts import (
@@ -154,10 +154,12 @@ def _csv(body: bytes, name: str) -> Response:
 
 
 @router.get("/{doc_id}/units.geojson")
-def document_units(doc_id: DocumentId, token: ReaderDep, documents: DocumentsDep, catalog: CatalogDep) -> Response:
+def document_units(
+    doc_id: DocumentId, token: ReaderDep, documents: DocumentsDep, catalog: CatalogDep, snap: SnapshotDep
+) -> Response:
     """The units the document names, on its date: what the document says and what the records say (GeoJSON)."""
     doc = _read(documents, doc_id)
-    return Response(document_layer(doc["analysis"], catalog), media_type="application/geo+json")
+    return Response(document_layer(doc["analysis"], catalog, snap), media_type="application/geo+json")
 
 
 @router.get("/{doc_id}/mentions.csv")

@@ -48,7 +48,8 @@ def check(analysis: dict, service: StatusService, today: date | None = None) -> 
         (one check each, in document order) and ``units`` (uid → status on record on the
         document's date, with its decision).
     """
-    book, records = service.book(), service.records()
+    snap = service.snapshot()
+    book, records = snap.book, snap.records
     as_of = date.fromisoformat(analysis["as_of"])
     province = _province(analysis, service, as_of)
     checker = _Checker(book, records, province, as_of, today or date.today(), analysis["identity"].get("number"))

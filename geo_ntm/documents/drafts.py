@@ -1,7 +1,7 @@
 """Exports of a document's findings: mentions as CSV, and drafts for the normal import.
 
-A draft is a spreadsheet in the columns the importer reads (:mod:`geo_ntm.status.importer` for
-decisions, :mod:`geo_ntm.status.import_targets` for targets). It is *only* a file: it reaches
+A draft is a spreadsheet in the columns the importer reads (:mod:`geo_ntm.status.imports.importer` for
+decisions, :mod:`geo_ntm.status.imports.targets` for targets). It is *only* a file: it reaches
 the records through the import's dry run and confirm, where every row is checked again, never
 directly. Each row cites the document (its number, date and issuer as read from it) and says
 where in the text it came from.

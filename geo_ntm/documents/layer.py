@@ -15,6 +15,7 @@ import pandas as pd
 
 from geo_ntm.catalog import Catalog, When
 from geo_ntm.layers.geojson import feature_collection
+from geo_ntm.status.snapshot import Snapshot
 
 LAYER_OF_LEVEL = {"province": "provinces", "district": "districts", "commune": "communes"}
 #: Drawn first to last: the province beneath, communes on top.
@@ -44,7 +45,7 @@ def what_document_says(analysis: dict) -> dict[str, dict]:
     return out
 
 
-def document_layer(analysis: dict, catalog: Catalog, zoom: int = 9) -> bytes:
+def document_layer(analysis: dict, catalog: Catalog, snap: Snapshot, zoom: int = 9) -> bytes:
     """GeoJSON of the units ``analysis`` names, on its date (see the module docstring)."""
     says = what_document_says(analysis)
     when = When(day=date.fromisoformat(analysis["as_of"]))
@@ -53,7 +54,7 @@ def document_layer(analysis: dict, catalog: Catalog, zoom: int = 9) -> bytes:
     for level in ORDER:
         if level not in levels:
             continue
-        frame = catalog.select(LAYER_OF_LEVEL[level], when, zoom=zoom)
+        frame = catalog.select(snap, LAYER_OF_LEVEL[level], when, zoom=zoom)
         frame = frame[frame["uid"].isin(says)].copy()
         frame["level"] = level
         for field in ("mentions", "first_mention", "document", "document_year", "target"):

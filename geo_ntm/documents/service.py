@@ -26,8 +26,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from geo_ntm.errors import GeoNtmError, InvalidParameterError, NotFoundError, TooLargeError
+from geo_ntm.status.imports.uploads import safe_filename
 from geo_ntm.status.service import StatusService
-from geo_ntm.status.uploads import safe_filename
 
 from .analysis import analyse
 from .compare import check

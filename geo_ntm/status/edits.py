@@ -123,7 +123,7 @@ def check_record(
     Parameters
     ----------
     book : StatusBook
-        The current records laid over the boundary history (``StatusService.book()``).
+        The current records laid over the boundary history (``StatusService.snapshot().book``).
     rec : Decision or Revocation
         The record to check; ``unit_name`` may be empty (it is filled from the boundary history).
     today : date, optional

@@ -236,7 +236,7 @@ def import_file(
         Signing dates after it are refused (default: today).
     records : str
         ``"decisions"`` (decisions and revocations) or ``"targets"`` (plan targets, read by
-        :func:`~.import_targets.import_targets`; ``defaults`` apply, the other options do not).
+        :func:`~.targets.import_targets`; ``defaults`` apply, the other options do not).
 
     Returns
     -------
@@ -246,7 +246,7 @@ def import_file(
     if records not in RECORDS:
         raise InvalidParameterError(f"records {records!r} is not one of {list(RECORDS)}")
     if records == "targets":
-        from .import_targets import import_targets
+        from .targets import import_targets
 
         with _opened(store, dry_run) as opened:
             return import_targets(path, opened, atlas, actor=actor, defaults=defaults, dry_run=dry_run,

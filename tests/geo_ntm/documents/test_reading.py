@@ -10,7 +10,7 @@ import pytest
 from geo_ntm.documents.reading import MAX_UNZIPPED, clean_text, read_document
 from geo_ntm.errors import SourceError, TooLargeError
 
-from ..status.test_importer import cp1258
+from ..status.imports.test_importer import cp1258
 from .makers import docx, encrypted_pdf, pdf, scanned_pdf, zip_bomb_docx
 
 LETTER = "ỦY BAN NHÂN DÂN\nTỈNH BẮC GIANG\nSố: 12/UBND-NN\nHuyện Sơn Động đạt chuẩn nông thôn mới."

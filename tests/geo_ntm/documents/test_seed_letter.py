@@ -24,13 +24,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from geo_ntm.status.importer import import_file
 
 from geo_ntm.documents.analysis import analyse
 from geo_ntm.documents.compare import check
 from geo_ntm.documents.drafts import TARGET_FIELDS, draft_targets, to_csv
 from geo_ntm.documents.reading import read_document
 from geo_ntm.status.demo import load_demo
+from geo_ntm.status.imports.importer import import_file
 from geo_ntm.status.model import Decision
 from geo_ntm.status.service import StatusService
 from geo_ntm.status.store import SqliteStore
@@ -135,7 +135,7 @@ def test_figures_are_compared_and_unknown_is_never_agreement(letter, demo):
 def test_a_figure_the_records_contradict_is_flagged(letter, atlas, tmp_path):
     store = SqliteStore(tmp_path / "s.sqlite")
     load_demo(store)
-    year_end = StatusService(atlas, store).book().for_year(2023)
+    year_end = StatusService(atlas, store).snapshot().book.for_year(2023)
     not_yet = year_end[
         (year_end["type"] == "Xã") & (year_end["status"] == "chua_dat") & (year_end["province_code"] == "24")
     ]

@@ -27,11 +27,11 @@ from pathlib import Path
 from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.errors import ConflictError, SourceError
 
+from ..model import METRICS, PlanTarget
+from ..store import StatusStore
 from . import vocabulary as voc
-from .import_report import ImportReport
-from .model import METRICS, PlanTarget
+from .report import ImportReport
 from .sheets import MAX_BYTES, read_table
-from .store import StatusStore
 
 FIELDS = ("id", "title_vi", "title_en", "metric", "target", "deadline", "scope", "province_code", "source",
           "citation")  # fmt: skip

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from geo_ntm.status.importer import import_file
 
 from geo_ntm.errors import SourceError
+from geo_ntm.status.imports.importer import import_file
 from geo_ntm.status.store import SqliteStore
 
 HEADER = "id,title_vi,title_en,metric,target,deadline,scope,province_code,source,citation\n"
