@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 import orjson
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import Field
 
-from api.deps import CacheDep, StatusDep
+from api.deps import CacheDep, StatusDep, WhenDep
 from api.http import cached, respond
 from geo_ntm.errors import InvalidParameterError
 from geo_ntm.present import followed_targets, present_overview, review_board
@@ -18,7 +17,6 @@ from geo_ntm.present import followed_targets, present_overview, review_board
 router = APIRouter(prefix="/api", tags=["present"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DayQ = Annotated[date | None, Query(alias="date", description="YYYY-MM-DD (default: today)")]
 StateQ = Annotated[
     list[Literal["not_started", "self_assessed", "verified", "recognised", "not_recognised"]] | None,
     Query(description="review states to keep; repeat for several"),
@@ -34,11 +32,11 @@ PastQ = Annotated[
 
 @router.get("/review-board")
 async def board(
-    request: Request, service: StatusDep, cache: CacheDep, on: DayQ = None, state: StateQ = None,
+    request: Request, service: StatusDep, cache: CacheDep, when: WhenDep, state: StateQ = None,
     group: GroupQ = None, past: PastQ = None, format: Literal["json", "csv", "xlsx"] = "json",
 ) -> Response:  # fmt: skip
     """Communes formed by the latest reorganisation: review state, constituents' past, group, what each still needs."""
-    day = on or date.today()
+    day = when.as_of
     version = service.version()
 
     def make():
@@ -58,29 +56,33 @@ async def board(
 
 @router.get("/overview")
 async def overview(
-    request: Request, service: StatusDep, cache: CacheDep, on: DayQ = None,
+    request: Request, service: StatusDep, cache: CacheDep, when: WhenDep,
     province: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
 ) -> Response:  # fmt: skip
     """Today's figures: communes by review state and 2026-2030 standing, the transition, 2030 goals, history."""
-    day = on or date.today()
-    known = set(service.atlas.units_on(service.atlas.check_date(day), "province")["code"])
+    day = when.as_of
+    known = set(service.atlas.units_on(day, "province")["code"])
     if province is not None and province not in known:
         raise InvalidParameterError(f"province {province} did not exist on {day}; provinces then: {sorted(known)}")
     version = service.version()
 
     def make():
-        return orjson.dumps(present_overview(service, day, province), default=str), "application/json"
+        return orjson.dumps(
+            present_overview(service, day, province), default=str, option=orjson.OPT_NON_STR_KEYS
+        ), "application/json"
 
     return respond(request, await cached(cache, version, ("overview", day, province), make), version)
 
 
 @router.get("/targets/followed")
-async def followed(request: Request, service: StatusDep, cache: CacheDep, on: DayQ = None) -> Response:
+async def followed(request: Request, service: StatusDep, cache: CacheDep, when: WhenDep) -> Response:
     """Targets set on units that no longer exist, judged on their last day, inside today's units."""
-    day = on or date.today()
+    day = when.as_of
     version = service.version()
 
     def make():
-        return orjson.dumps(followed_targets(service, day), default=str), "application/json"
+        return orjson.dumps(
+            followed_targets(service, day), default=str, option=orjson.OPT_NON_STR_KEYS
+        ), "application/json"
 
     return respond(request, await cached(cache, version, ("followed", day), make), version)

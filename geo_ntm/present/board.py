@@ -176,7 +176,8 @@ def review_board(
         bad = [v for v in values or () if v not in allowed]
         if bad:
             raise InvalidParameterError(f"{name} {bad} is not one of {list(allowed)}")
-    book, progress = service.book(), service.progress()
+    snap = service.snapshot()
+    book, progress = snap.book, snap.progress
     formed = latest_reorganisation(atlas, day)
     cset = ProgressBook.period_set(day)
     rows = []

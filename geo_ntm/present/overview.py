@@ -25,7 +25,8 @@ def present_overview(service: StatusService, day: date | str | None = None, prov
     """Everything the dashboard of today shows, for the province in force on ``day`` (default: today)."""
     atlas = service.atlas
     day = atlas.check_date(day or date.today())
-    book, records = service.book(), service.records()
+    snap = service.snapshot()
+    book, records = snap.book, snap.records
     now = summary(book, records, day=day, province=province)
     province = now["province"]
     board = review_board(service, day)
@@ -71,7 +72,7 @@ def _standing(board) -> dict:
 
 def _transition(service: StatusService, formed: date, province: str, rows: list[dict]) -> dict:
     """The old units on their last day, and the new xã they became (by what the old ones held)."""
-    atlas, book = service.atlas, service.book()
+    atlas, book = service.atlas, service.snapshot().book
     before = formed - timedelta(days=1)
     old_provinces = []
     new = atlas.parts_of.get(atlas.units_on(formed, "province").set_index("code").loc[province, "uid"], frozenset())
@@ -107,7 +108,8 @@ def _transition(service: StatusService, formed: date, province: str, rows: list[
 
 def _history(service: StatusService, formed: date) -> list[dict]:
     """The final 2021-2025 figures of each province that ended with the reorganisation, on its last day."""
-    atlas, book, records = service.atlas, service.book(), service.records()
+    snap = service.snapshot()
+    atlas, book, records = service.atlas, snap.book, snap.records
     before = formed - timedelta(days=1)
     out = []
     for p in atlas.units_on(before, "province").itertuples():

@@ -38,7 +38,7 @@ def followed_targets(service: StatusService, day: date | str | None = None) -> l
     atlas = service.atlas
     day = atlas.check_date(day or date.today())
     out = []
-    for t in service.records().plan_targets:
+    for t in service.snapshot().records.plan_targets:
         gone = _gone(atlas, t, day)
         if not gone:
             continue
@@ -145,7 +145,7 @@ def _villages(service: StatusService, t: PlanTarget, on: date) -> dict:
 
 def _districts(service: StatusService, t: PlanTarget, gone: list[dict], day: date) -> dict:
     """The scope districts' status on their last day, against the level the target asks for."""
-    book, atlas = service.book(), service.atlas
+    book, atlas = service.snapshot().book, service.atlas
     need = 2 if t.metric == "districts_nang_cao" else 1
     units = []
     for g in gone:

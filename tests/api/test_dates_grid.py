@@ -68,6 +68,9 @@ ROUTES = {
     ],
     "/api/tiles/{layer_id}/tilejson.json": [f"/api/tiles/{layer}/tilejson.json?{{when}}" for layer in LAYERS],
     "/api/planning/difficult-communes": ["/api/planning/difficult-communes?{when}"],
+    "/api/review-board": ["/api/review-board?{when}"],
+    "/api/overview": ["/api/overview?{when}"],
+    "/api/targets/followed": ["/api/targets/followed?{when}"],
 }
 #: The same routes in the formats that cost more, run on :data:`HEAVY` dates only.
 HEAVY_ROUTES = [
