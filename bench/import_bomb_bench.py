@@ -24,11 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.append(str(ROOT))  # after PYTHONPATH: the code measured may come from another checkout
 
 CASES = ["clean 20,000-row CSV", "audit bomb: row 10,000,000", "same, declaring A1:E10000000",
-         "20,000 rows with a cell at XFD", "CSV: 4.9 MB of blank lines"]  # fmt: skip
+         "20,000 rows with a cell at XFD", "1,000,200 empty cells", "999,800 empty cells (limit)",
+         "CSV: 4.9 MB of blank lines"]  # fmt: skip
 
 
 def content(case: str) -> tuple[bytes, str]:
-    from tests.hostile_files import HEADER, blank_csv, far_row_bomb, wide_rows
+    from tests.hostile_files import HEADER, blank_csv, far_row_bomb, row_xml, sheet, wide_rows, workbook
 
     if case.startswith("clean"):
         from geo_ntm.boundaries.atlas import Atlas
@@ -45,6 +46,9 @@ def content(case: str) -> tuple[bytes, str]:
         return far_row_bomb(10_000_000, dimension="A1:E10000000"), "bomb.xlsx"
     if case.startswith("20,000"):
         return wide_rows(20_000), "wide.xlsx"
+    if "empty cells" in case:
+        rows = 5_001 if case.startswith("1,000,200") else 4_999
+        return workbook(sheet(row_xml(1, HEADER) + ("<row>" + "<c/>" * 200 + "</row>") * rows)), "cells.xlsx"
     return blank_csv(4_900_000), "blank.csv"
 
 

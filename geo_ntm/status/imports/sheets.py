@@ -15,7 +15,8 @@ reach row 10,000,000 with nothing in between (an .xlsx stores only the rows it h
 reader that counts only non-empty rows walks all the empty ones). A sheet is refused when its
 declared dimension, or the rows actually read (empty or not), go past ``max_rows`` data rows
 plus the header search; the header search reads at most :data:`MAX_COLUMNS` columns and the
-data rows only as many columns as the header names.
+data rows only as many columns as the header names. An .xlsx sheet is also scanned for cells
+before it is parsed (:mod:`.xlsx`).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from geo_ntm.errors import GeoNtmError, InvalidParameterError, SourceError, TooL
 from geo_ntm.names import nfc
 from geo_ntm.textfiles import decode_text
 
-from .xlsx import MAX_UNZIPPED, Sheet, check_zip, open_workbook, pick_sheet, unreadable
+from .xlsx import MAX_COLUMNS, MAX_UNZIPPED, Sheet, check_zip, open_workbook, pick_sheet, scan_workbook, unreadable
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "MAX_UNZIPPED", "Column", "Row", "Table", "column_letter", "read_table"]
 
@@ -42,8 +43,6 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
 #: Rows searched for the header (title rows, notes and blank rows may come first).
 HEADER_SCAN = 30
-#: Columns read in the header search: Excel 2003's limit (IV), far more than any decision sheet has.
-MAX_COLUMNS = 256
 #: Sheets searched for a header when none is named (a workbook of thousands of sheets is not read whole).
 MAX_SHEETS = 50
 DELIMITERS = (",", ";", "\t")
@@ -193,6 +192,7 @@ def _read_csv(path: Path, classify: Classify, max_rows: int) -> Table:
 def _read_xlsx(path: Path, classify: Classify, sheet: str | int | None, max_rows: int) -> Table:
     shown = str(path)
     check_zip(path)
+    scan_workbook(path)
     content = path.read_bytes()
     wb_values, wb_formulas = open_workbook(path, content, True), open_workbook(path, content, False)
     try:

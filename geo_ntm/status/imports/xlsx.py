@@ -4,11 +4,20 @@ A workbook is opened twice (the values Excel last computed, and the formulas) an
 at a time. Everything that can go wrong in the parser on a hostile or broken file (bad XML,
 missing parts, nonsense numbers) becomes one :class:`~geo_ntm.errors.SourceError`; a sheet
 that declares or reaches more rows than allowed is a :class:`~geo_ntm.errors.TooLargeError`.
+
+openpyxl parses every cell of a row it reads (some 5 to 25 µs each), wherever the cell is, and
+every sheet once when it opens a workbook, so a few MB of zipped XML holding millions of empty
+cells would cost minutes. Before openpyxl opens a workbook, :func:`scan_workbook` runs through
+its sheets' XML with regular expressions over the unzipped stream (the cells counted in C) and
+refuses one with a cell right of column :data:`MAX_COLUMNS`, or more than :data:`MAX_CELLS`
+cells or :data:`MAX_ROW_TAGS` rows in all: what openpyxl then parses is bounded by what an
+honest workbook of the maximum size holds.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +27,20 @@ from geo_ntm.names import fold
 
 #: An .xlsx is a zip; refuse one that would inflate beyond this (a "zip bomb").
 MAX_UNZIPPED = 400 * 1024 * 1024
+#: Columns a sheet may use: Excel 2003's limit (IV), far more than any decision sheet has.
+MAX_COLUMNS = 256
+#: Cells a workbook may hold (empty ones written out count): 100,000 rows of 10 columns, or 20,000 of 50.
+MAX_CELLS = 1_000_000
+#: Row elements a workbook may hold, in all its sheets (a sheet of its own has at most 100,030).
+MAX_ROW_TAGS = 400_000
+_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])([^>]*)>")
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])")
+#: A cell whose reference names a column right of IV: three letters, J…Z then a letter, or IW…IZ.
+_FAR = re.compile(
+    rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*["']\s*([A-Za-z]{3,}|[J-Zj-z][A-Za-z]|[Ii][W-Zw-z])(\d+)"""
+)
+_R = re.compile(rb"""\sr\s*=\s*["']\s*(\d+)""")
+_CHUNK = 1 << 20
 
 
 def open_workbook(path: Path, content: bytes, data_only: bool):
@@ -52,6 +75,69 @@ def check_zip(path: Path) -> None:
         raise SourceError(shown, "this zip file is not an .xlsx workbook; give a .xlsx or CSV file")
     if unzipped > MAX_UNZIPPED:
         raise TooLargeError(f"{shown}: the workbook unpacks to {unzipped / 1048576:.0f} MB; split it")
+
+
+def _refuse(path: Path, what: str, fix: str) -> TooLargeError:
+    return TooLargeError(f"{path}: {what}; {fix}")
+
+
+def _chunks(stream) -> Iterator[bytes]:
+    """The stream a MB at a time, each piece ending between two tags."""
+    tail = b""
+    while chunk := stream.read(_CHUNK):
+        text = tail + chunk
+        cut = text.rfind(b"<")
+        text, tail = (text[:cut], text[cut:]) if cut >= 0 and b">" not in text[cut:] else (text, b"")
+        yield text
+    yield tail
+
+
+class _Count:
+    """What a scan has seen so far, in every sheet part of one workbook."""
+
+    def __init__(self, path: Path):
+        self.path, self.cells, self.rows = path, 0, 0
+
+    def part(self, stream, part: str) -> None:
+        row = in_row = 0
+        for text in _chunks(stream):
+            if far := _FAR.search(text):
+                at = (far.group(1) + far.group(2)).decode().upper()
+                raise _refuse(self.path, f"a sheet ({part}) has a cell at {at}, right of column IV ({MAX_COLUMNS})",
+                              "delete the columns right of the table")  # fmt: skip
+            pos = 0
+            for m in _ROW.finditer(text):  # one Python step per row; the cells are counted in C
+                in_row = self.add(part, row, in_row, len(_CELL.findall(text, pos, m.start())))
+                r = _R.search(m.group(1))
+                row, in_row, pos = (int(r.group(1)) if r else row + 1), 0, m.end()
+                self.rows += 1
+            in_row = self.add(part, row, in_row, len(_CELL.findall(text, pos)))
+            if self.cells > MAX_CELLS or self.rows > MAX_ROW_TAGS:
+                raise _refuse(self.path, f"the workbook holds more than {MAX_CELLS:,} cells or {MAX_ROW_TAGS:,} rows "
+                              "(empty ones written out count too)", "delete unused rows, columns and sheets, or "
+                              "save the sheet to import as its own file or as CSV")  # fmt: skip
+
+    def add(self, part: str, row: int, in_row: int, cells: int) -> int:
+        """Count ``cells`` more in ``row``; returns how many the row has now."""
+        self.cells += cells
+        if in_row + cells > MAX_COLUMNS:
+            raise _refuse(self.path, f"a sheet ({part}) has more than {MAX_COLUMNS} cells in row {row:,}",
+                          "delete the columns right of the table")  # fmt: skip
+        return in_row + cells
+
+
+def scan_workbook(path: Path) -> None:
+    """Refuse a workbook whose sheets hold more cells, rows or columns than allowed, before openpyxl parses it.
+
+    openpyxl reads every sheet's data once just to open the workbook (when a sheet does not
+    declare its dimension), then every cell of each row it reads, at some microseconds a cell.
+    """
+    count = _Count(path)
+    with zipfile.ZipFile(path) as zf:
+        for part in zf.namelist():
+            if part.startswith("xl/worksheets/") and part.endswith(".xml"):
+                with zf.open(part) as stream:
+                    count.part(stream, part)
 
 
 class Sheet:

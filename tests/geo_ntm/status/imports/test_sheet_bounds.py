@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from geo_ntm.errors import SourceError, TooLargeError
-from geo_ntm.status.imports.sheets import HEADER_SCAN, MAX_COLUMNS, read_table
+from geo_ntm.status.imports.sheets import HEADER_SCAN, read_table
+from geo_ntm.status.imports.xlsx import MAX_CELLS, MAX_COLUMNS, MAX_ROW_TAGS
 from tests.hostile_files import GOOD_ROW, HEADER, blank_csv, far_row_bomb, sheet, wide_rows, workbook
 
 
@@ -48,18 +49,31 @@ def test_a_dimension_that_says_too_little_does_not_cut_rows(tmp_path):
     assert len(table.rows) == 78 and table.rows[-1].values[-1] == "79/QĐ"
 
 
-def test_cells_far_to_the_right_are_not_read(tmp_path):
-    table = read(tmp_path, wide_rows(2000))
-    assert len(table.rows) == 2000
-    assert all(len(r.values) == len(HEADER) for r in table.rows)
+def test_a_cell_far_to_the_right_is_refused_before_parsing(tmp_path):
+    """Each cell costs openpyxl microseconds wherever it is: one at XFD per row makes rows 16,384 wide."""
+    with pytest.raises(TooLargeError, match=r"has a cell at XFD2, right of column IV \(256\)"):
+        read(tmp_path, wide_rows(2000))
 
 
-def test_a_header_beyond_the_columns_searched_is_not_found(tmp_path):
-    body = '<row r="1"><c r="A1" t="inlineStr"><is><t>unit_code</t></is></c>' \
-           '<c r="JA1" t="inlineStr"><is><t>level</t></is></c></row>'  # fmt: skip
-    assert MAX_COLUMNS < 261  # JA is column 261
-    with pytest.raises(SourceError, match="no sheet has a header row"):
+def test_a_row_of_too_many_cells_without_references_is_refused(tmp_path):
+    body = '<row r="1"><c r="A1" t="inlineStr"><is><t>unit_code</t></is></c></row><row>' + "<c/>" * 300 + "</row>"
+    with pytest.raises(TooLargeError, match="more than 256 cells in row 2"):
         read(tmp_path, workbook(sheet(body)))
+
+
+@pytest.mark.parametrize(("rows", "cells"), [(MAX_CELLS // 200 + 1, 200), (MAX_ROW_TAGS + 1, 0)])
+def test_millions_of_written_out_empty_cells_or_rows_are_refused_before_parsing(tmp_path, rows, cells):
+    body = '<row r="1"><c r="A1" t="inlineStr"><is><t>unit_code</t></is></c></row>'
+    body += ("<row>" + "<c/>" * cells + "</row>") * rows  # no r attributes: counted all the same
+    with pytest.raises(TooLargeError, match=f"more than {MAX_CELLS:,} cells or {MAX_ROW_TAGS:,} rows"):
+        read(tmp_path, workbook(sheet(body)))
+
+
+def test_columns_up_to_the_limit_are_read(tmp_path):
+    header = HEADER + [f"note {i}" for i in range(MAX_COLUMNS - len(HEADER))]
+    table = read(tmp_path, workbook(sheet({1: header, 2: GOOD_ROW})))
+    assert [c.field for c in table.columns][: len(HEADER)] == HEADER
+    assert len(table.columns) == MAX_COLUMNS and table.rows[0].values[: len(GOOD_ROW)] == GOOD_ROW
 
 
 @pytest.mark.parametrize(
