@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, Security
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBearer
 
 from api.deps import SettingsDep
@@ -32,17 +33,24 @@ def get_store(request: Request) -> SqliteStore:
     return request.app.state.status.store
 
 
-async def current_token(request: Request, _doc: Annotated[object, Security(bearer)] = None) -> Token | None:
-    """The token the request carries (None when it carries none); 401 for a bad one."""
-    header = request.headers.get("authorization")
+def identify(store: SqliteStore, header: str | None) -> Token | None:
+    """The token an ``Authorization`` header carries (None without one); 401 for a bad one."""
     if header is None:
         return None
     scheme, _, value = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         raise _challenge("the Authorization header must be 'Bearer <token>'", "invalid_request")
-    token = verify_token(get_store(request), value.strip())
+    token = verify_token(store, value.strip())
     if token is None:
         raise _challenge("the token is unknown or revoked", "invalid_token")
+    return token
+
+
+async def current_token(request: Request, _doc: Annotated[object, Security(bearer)] = None) -> Token | None:
+    """The token the request carries (None when it carries none); 401 for a bad one."""
+    token = request.scope.get("state", {}).get("token")  # checked already, before the body was read
+    if token is None:
+        token = identify(get_store(request), request.headers.get("authorization"))
     request.state.token = token
     return token
 
@@ -99,3 +107,37 @@ def request_context(request: Request, token: Token | None = None) -> RequestCont
 EditorDep = Annotated[Token, Depends(require("editor"))]
 AdminDep = Annotated[Token, Depends(require("admin"))]
 ReaderDep = Annotated[Token, Depends(require("reader"))]
+
+
+#: Methods that change something: every one of them needs a token.
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: The role a change needs, by path prefix (the routes' own dependencies say the same, and tests hold them to it).
+WRITE_ROLES = (("/api/tokens", "admin"), ("/", "editor"))
+
+
+def write_role(path: str) -> str:
+    return next(role for prefix, role in WRITE_ROLES if path.startswith(prefix))
+
+
+class AuthenticateFirstMiddleware:
+    """A request that would change something is authenticated, and its role checked, before its body is read.
+
+    FastAPI reads and parses a body before it runs the dependencies that check the token, so an
+    anonymous POST of broken JSON got 422 (and a large anonymous upload was read whole) instead
+    of 401. Every unsafe method here needs a token (reads may be public; writes never are).
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["method"] in UNSAFE:
+            request = Request(scope)
+            try:
+                token = identify(get_store(request), request.headers.get("authorization"))
+                await require(write_role(scope["path"]))(token)
+            except HTTPException as exc:
+                await JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)(scope, receive, send)
+                return
+            scope.setdefault("state", {})["token"] = token
+        await self.app(scope, receive, send)

@@ -20,7 +20,8 @@ def _serve(args) -> int:
     from api.settings import Settings
 
     overrides = {"region": args.region} if args.region else {}
-    uvicorn.run(create_app(Settings(**overrides)), host=args.host, port=args.port, workers=1)
+    # no "server: uvicorn" banner: it tells a scanner what to try, and tells a user nothing
+    uvicorn.run(create_app(Settings(**overrides)), host=args.host, port=args.port, workers=1, server_header=False)
     return 0
 
 

@@ -15,11 +15,12 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
-from api.auth import read_guard
+from api.auth import AuthenticateFirstMiddleware, read_guard
 from api.context import RequestContextMiddleware
-from api.frames import FrameAncestorsMiddleware
+from api.head import HeadAsGetMiddleware
 from api.http import ByteCache
 from api.routers import ROUTERS
+from api.security import SecurityHeadersMiddleware
 from api.settings import Settings
 from geo_ntm import __version__
 from geo_ntm.boundaries.atlas import Atlas
@@ -67,7 +68,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     errors.install(app)
-    app.add_middleware(FrameAncestorsMiddleware, frame_ancestors=settings.frame_ancestors)
     # Pages, scripts and JSON are compressed on the fly; cached map answers arrive compressed already.
     app.add_middleware(
         GZipMiddleware,
@@ -83,7 +83,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["If-None-Match", "Accept-Language"],
             expose_headers=["ETag", "X-Data-Version", "Content-Disposition", "X-Request-ID"],
         )
+    app.add_middleware(AuthenticateFirstMiddleware)  # inside the request id and body limit, before any body
     app.add_middleware(RequestContextMiddleware, max_body=settings.max_upload_bytes)
+    # outside the rest, so that answers made by the layers inside (401, 413) carry the headers too
+    app.add_middleware(SecurityHeadersMiddleware, frame_ancestors=settings.frame_ancestors,
+                       base_map_url=settings.base_map_url, public_url=settings.public_url)  # fmt: skip
+    app.add_middleware(HeadAsGetMiddleware)  # outermost: every layer inside sees the GET
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:
         app.include_router(router)

@@ -68,3 +68,59 @@ def test_a_broken_or_bombed_workbook_upload_is_one_clear_4xx(app, content, words
 def test_every_answer_says_nosniff(app, path):
     client, tok, _ = app
     assert client.get(path, headers=tok["admin"]).headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/api/decisions", "application/json"),
+        ("/api/decisions/1/corrections", "application/json"),
+        ("/api/tokens", "application/json"),
+        ("/api/imports", "multipart/form-data; boundary=x"),
+    ],
+)
+def test_a_write_is_authenticated_before_its_body_is_read(app, path, content_type):
+    client, tok, _ = app
+    broken = {"content": b"{not json", "headers": {"Content-Type": content_type}}
+    anonymous = client.post(path, **broken)
+    assert anonymous.status_code == 401 and anonymous.headers["WWW-Authenticate"].startswith("Bearer"), anonymous.text
+    reader = client.post(path, content=broken["content"], headers={**broken["headers"], **tok["reader"]})
+    assert reader.status_code == 403, reader.text
+    assert anonymous.headers["x-content-type-options"] == "nosniff"
+
+
+def test_head_answers_like_get_without_a_body_on_every_get_route(app):
+    client, tok, _ = app
+    paths = [p for p, ops in client.get("/openapi.json").json()["paths"].items() if "get" in ops and "{" not in p]
+    paths += [
+        "/api/decisions/1",
+        "/api/boundaries/units/07222",
+        "/api/tiles/communes/8/203/113.png",
+        "/static/site.css",
+    ]
+    assert len(paths) > 25
+    for path in paths:
+        get, head = client.get(path, headers=tok["admin"]), client.head(path, headers=tok["admin"])
+        assert head.status_code == get.status_code and head.content == b"", path
+        for name in ("content-type", "etag", "content-length"):
+            assert head.headers.get(name) == get.headers.get(name), (path, name)
+    preflight = client.options(
+        "/api/layers", headers={"Origin": "https://a.example", "Access-Control-Request-Method": "HEAD"}
+    )
+    assert "HEAD" in preflight.headers["access-control-allow-methods"]
+
+
+def test_an_upload_is_seen_and_confirmed_by_its_editor_or_an_admin_and_the_audit_says_who(app):
+    client, tok, _ = app
+    sheet = "Mã xã,Mức đạt,Số QĐ,Ngày ký\n09196,Đạt chuẩn NTM,O-1/QĐ-UBND,15/03/2023\n"
+    made = client.post("/api/imports", params={"filename": "o.csv", "source": "illustrative"}, content=sheet.encode(),
+                       headers={"Content-Type": "text/csv", **tok["alice"]}).json()  # fmt: skip
+    for attempt in (client.get(made["href"], headers=tok["bob"]), client.post(made["confirm"], headers=tok["bob"])):
+        assert attempt.status_code == 404 and "editor who made it, or an admin" in attempt.json()["detail"]
+    assert made["id"] not in [u["id"] for u in client.get("/api/imports", headers=tok["bob"]).json()["items"]]
+    mine = client.get("/api/imports", params={"limit": 1}, headers=tok["alice"]).json()
+    assert mine["items"][0]["id"] == made["id"] and mine["limit"] == 1 and "report" not in mine["items"][0]
+    done = client.post(made["confirm"], headers={"X-Request-ID": "by-ada", **tok["admin"]})
+    assert done.status_code == 200, done.text
+    audit = client.get("/api/audit", params={"request_id": "by-ada", "action": "apply"}, headers=tok["admin"]).json()
+    assert audit["items"][0]["detail"] == {"uploaded_by": "alice", "confirmed_by": "ada", "written": 1}

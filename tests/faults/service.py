@@ -25,17 +25,20 @@ class Service:
     """``uvicorn api.main:create_app`` (one worker) on 127.0.0.1 with ``GEO_NTM_*`` settings from ``env``.
 
     ``wrap`` is a command the service is started through (``unshare``, ``setpriv``), which must
-    ``exec`` it in the same process so that :attr:`pid` is the service's.
+    ``exec`` it in the same process so that :attr:`pid` is the service's. ``cli``: start it as
+    ``geo-ntm serve`` does instead.
     """
 
-    def __init__(self, log: Path, wrap: tuple[str, ...] = (), **env: str):
+    def __init__(self, log: Path, wrap: tuple[str, ...] = (), cli: bool = False, **env: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log.open("ab")
         settings = {f"GEO_NTM_{k.upper()}": str(v) for k, v in env.items()}
+        serve = (["-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)] if cli else
+                 ["-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1", "--port", str(self.port),
+                  "--workers", "1", "--log-level", "warning", "--no-server-header"])  # fmt: skip
         self.proc = subprocess.Popen(
-            [*wrap, sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", "1", "--log-level", "warning", "--no-server-header"],
+            [*wrap, sys.executable, *serve],
             cwd=ROOT, env={**os.environ, **settings}, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
 
