@@ -67,6 +67,10 @@ class _Common(BaseModel):
 class DecisionIn(_Common):
     """A recognition decision (Quyết định công nhận)."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"unit_code": "09289", "level": "dat_chuan", "signed": "2023-05-02", "source": "illustrative",
+         "decision_no": "VD-12/QĐ-UBND"}]})  # fmt: skip
+
     signed_precision: Literal["day", "month", "year", "by", "inferred"] = Field(
         "day", description="day; month or year (signed = its last day); by or inferred (on or before signed)"
     )
@@ -88,6 +92,10 @@ class DecisionIn(_Common):
 
 class RevocationIn(_Common):
     """A revocation decision (Quyết định thu hồi): the level and those above it are lost."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"unit_code": "09289", "level": "dat_chuan", "signed": "2024-06-03", "source": "illustrative",
+         "decision_no": "VD-3/QĐ-UBND", "reason": "ví dụ: tiêu chí không còn đạt"}]})  # fmt: skip
 
     reason: str | None = _text(4000)
 

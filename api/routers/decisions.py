@@ -87,8 +87,18 @@ def _correct(request: Request, kind: str, record_id: int, body, token, service, 
     return submit(request, token, body.model_dump_json(), change, headers=_with_etag)
 
 
+def _links(kind: str) -> dict:
+    """OpenAPI links of a new record: read it, correct it with its ETag (clients and schemathesis follow them)."""
+    record = {"record_id": "$response.body#/id"}
+    return {201: {"description": "the record, with its ETag", "links": {
+        f"read_{kind}": {"operationId": f"get_{kind}", "parameters": record},
+        f"correct_{kind}": {"operationId": f"correct_{kind}",
+                            "parameters": {**record, "header.If-Match": "$response.body#/etag"}},
+    }}}  # fmt: skip
+
+
 # -- writes ---------------------------------------------------------------------------------
-@router.post("/decisions", status_code=201)
+@router.post("/decisions", status_code=201, responses=_links("decision"))
 def record_decision(request: Request, body: DecisionIn, token: EditorDep, service: StatusDep) -> JSONResponse:
     """Record a recognition decision (editor). Idempotent with an Idempotency-Key header."""
     return submit(request, token, body.model_dump_json(), lambda w: _add(w, service, body), headers=_with_etag)
@@ -114,7 +124,9 @@ def record_decisions(request: Request, body: DecisionListIn, token: EditorDep, s
     return submit(request, token, body.model_dump_json(), change)
 
 
-@router.post("/decisions/{record_id}/corrections", status_code=201)
+@router.post(
+    "/decisions/{record_id}/corrections", status_code=201, operation_id="correct_decision", responses=_links("decision")
+)
 def correct_decision(
     request: Request,
     record_id: RecordId,
@@ -127,13 +139,18 @@ def correct_decision(
     return _correct(request, "decision", record_id, body, token, service, if_match)
 
 
-@router.post("/revocations", status_code=201)
+@router.post("/revocations", status_code=201, responses=_links("revocation"))
 def record_revocation(request: Request, body: RevocationIn, token: EditorDep, service: StatusDep) -> JSONResponse:
     """Record a revocation (thu hồi) of a level (editor). Idempotent with an Idempotency-Key header."""
     return submit(request, token, body.model_dump_json(), lambda w: _add(w, service, body), headers=_with_etag)
 
 
-@router.post("/revocations/{record_id}/corrections", status_code=201)
+@router.post(
+    "/revocations/{record_id}/corrections",
+    status_code=201,
+    operation_id="correct_revocation",
+    responses=_links("revocation"),
+)
 def correct_revocation(
     request: Request,
     record_id: RecordId,
@@ -231,7 +248,7 @@ def list_decisions(
     return _list(request, service, "decisions", keep, current, limit, offset)
 
 
-@router.get("/decisions/{record_id}")
+@router.get("/decisions/{record_id}", operation_id="get_decision")
 def get_decision(request: Request, record_id: RecordId, service: StatusDep) -> Response:
     """One decision with its correction state and ETag (public)."""
     return _one(request, service, "decisions", record_id)
@@ -250,7 +267,7 @@ def list_revocations(
     return _list(request, service, "revocations", keep, current, limit, offset)
 
 
-@router.get("/revocations/{record_id}")
+@router.get("/revocations/{record_id}", operation_id="get_revocation")
 def get_revocation(request: Request, record_id: RecordId, service: StatusDep) -> Response:
     """One revocation with its correction state and ETag (public)."""
     return _one(request, service, "revocations", record_id)

@@ -61,7 +61,13 @@ def _json(upload: Upload, ttl: timedelta, whole: bool = True) -> dict:
     return out
 
 
-@router.post("", status_code=201, openapi_extra=_UPLOAD_DOC)
+_UPLOAD_LINKS = {201: {"description": "the upload and its dry-run report", "links": {
+    "read_upload": {"operationId": "get_import", "parameters": {"upload_id": "$response.body#/id"}},
+    "confirm_upload": {"operationId": "confirm_import", "parameters": {"upload_id": "$response.body#/id"}},
+}}}  # fmt: skip
+
+
+@router.post("", status_code=201, openapi_extra=_UPLOAD_DOC, responses=_UPLOAD_LINKS)
 async def upload_for_import(
     request: Request,
     token: EditorDep,
@@ -98,7 +104,7 @@ async def upload_for_import(
     return JSONResponse(_json(upload, ttl), status_code=201, headers={"Location": f"/api/imports/{upload.id}"})
 
 
-@router.post("/{upload_id}/confirm")
+@router.post("/{upload_id}/confirm", operation_id="confirm_import")
 def confirm_import(
     request: Request, upload_id: UploadId, token: EditorDep, service: StatusDep, settings: SettingsDep
 ) -> dict:
@@ -127,7 +133,7 @@ def list_imports(
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
-@router.get("/{upload_id}")
+@router.get("/{upload_id}", operation_id="get_import")
 def get_import(upload_id: UploadId, token: EditorDep, service: StatusDep, settings: SettingsDep) -> dict:
     """One upload: its dry-run report, state and result (its editor, or admin)."""
     upload = get_upload(service.store, upload_id, _viewer(token))
