@@ -7,6 +7,7 @@ is always checked, so a client with a mistyped or revoked token learns it at onc
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, Security
@@ -15,7 +16,7 @@ from fastapi.security import HTTPBearer
 
 from api.deps import SettingsDep
 from geo_ntm.auth.audit import RequestContext
-from geo_ntm.auth.tokens import Token, verify_token
+from geo_ntm.auth.tokens import ROLES, Token, verify_token
 from geo_ntm.status.store import SqliteStore
 
 #: Paths that answer without a token even when reads are not public.
@@ -72,9 +73,14 @@ async def document_reader(settings: SettingsDep, token: TokenDep) -> Token | Non
 
 
 def require(role: str):
-    """A dependency that answers with the token when its role is ``role`` or above."""
+    """A dependency that answers with the token when its role is ``role`` or above.
 
-    async def dependency(token: TokenDep) -> Token:
+    The role is also declared to OpenAPI (a security requirement naming it, as OpenAPI 3.1 allows
+    for bearer schemes): clients see it in ``/docs``, and :class:`AuthenticateFirstMiddleware`
+    reads it from there, so a route says its role once.
+    """
+
+    async def dependency(token: TokenDep, _role: object = Security(bearer, scopes=[role])) -> Token:
         if token is None:
             raise _challenge(f"this needs a token of role {role} or above: send 'Authorization: Bearer <token>'")
         if not token.allows(role):
@@ -111,12 +117,26 @@ ReaderDep = Annotated[Token, Depends(require("reader"))]
 
 #: Methods that change something: every one of them needs a token.
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-#: The role a change needs, by path prefix (the routes' own dependencies say the same, and tests hold them to it).
-WRITE_ROLES = (("/api/tokens", "admin"), ("/", "editor"))
 
 
-def write_role(path: str) -> str:
-    return next(role for prefix, role in WRITE_ROLES if path.startswith(prefix))
+def _roles(app) -> list[tuple[str, re.Pattern, str | None]]:
+    """(method, path pattern, role) of every operation of the app's OpenAPI, as its dependencies declare them."""
+    out = []
+    for path, operations in app.openapi()["paths"].items():
+        pattern = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$")
+        for method, op in operations.items():
+            named = [r for req in op.get("security", []) for r in req.get(bearer.scheme_name, [])]
+            role = max(named, key=ROLES.index) if named else None
+            out.append((method.upper(), pattern, role))
+    return out
+
+
+def write_role(app, method: str, path: str) -> str | None:
+    """The role a request needs, as its route declares it (None: none declared; the route decides)."""
+    table = getattr(app.state, "write_roles", None)
+    if table is None:
+        table = app.state.write_roles = _roles(app)
+    return next((role for m, pattern, role in table if m == method and pattern.match(path)), None)
 
 
 class AuthenticateFirstMiddleware:
@@ -124,18 +144,21 @@ class AuthenticateFirstMiddleware:
 
     FastAPI reads and parses a body before it runs the dependencies that check the token, so an
     anonymous POST of broken JSON got 422 (and a large anonymous upload was read whole) instead
-    of 401. Every unsafe method here needs a token (reads may be public; writes never are).
+    of 401. The role is the one the route's own dependency declares (:func:`require`); a change
+    that declares none (a public document upload) is left to its route.
     """
 
     def __init__(self, app):
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] == "http" and scope["method"] in UNSAFE:
+        unsafe = scope["type"] == "http" and scope["method"] in UNSAFE  # reads pass at no cost
+        role = write_role(scope["app"], scope["method"], scope["path"]) if unsafe else None
+        if role is not None:
             request = Request(scope)
             try:
                 token = identify(get_store(request), request.headers.get("authorization"))
-                await require(write_role(scope["path"]))(token)
+                await require(role)(token)
             except HTTPException as exc:
                 await JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)(scope, receive, send)
                 return
