@@ -26,6 +26,7 @@ a host other than loopback (it is still recorded, so tests can assert there were
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -134,6 +135,24 @@ class ConsoleMessage:
     url: str  # source location, when known
 
 
+_FUNCTION = re.compile(r"^\s*(async\s+)?(function\b|\([^()]*\)\s*=>|[\w$]+\s*=>)")
+
+
+def _as_function(wait_for_function):
+    """``page.wait_for_function`` that sends an expression as a function.
+
+    Our pages run under a Content-Security-Policy without ``'unsafe-eval'``; Playwright polls a
+    string expression with ``eval`` in the page (refused there) but a function without it.
+    """
+
+    def wait(expression, *args, **kwargs):
+        if isinstance(expression, str) and not _FUNCTION.match(expression):
+            expression = f"() => ({expression})"
+        return wait_for_function(expression, *args, **kwargs)
+
+    return wait
+
+
 class BrowserPage:
     """One Chromium tab with everything it logged and requested recorded.
 
@@ -158,6 +177,7 @@ class BrowserPage:
         page.on("requestfailed", lambda req: self.failed_requests.append((req.url, req.failure)))
         page.on("response", self._on_response)
         page.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        page.wait_for_function = _as_function(page.wait_for_function)
 
     def _on_console(self, msg) -> None:
         loc = msg.location or {}

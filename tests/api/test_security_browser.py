@@ -22,6 +22,7 @@ PAGES = [
     "/planning/map",
     "/planning/communes/07651",
     "/docs",
+    "/documents",
     "/maps/status?year=1900",  # an error page
 ]
 
