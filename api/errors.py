@@ -107,5 +107,9 @@ def install(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception):
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         if is_page(request):
-            return page_error(request, text(language(request), "error_page.internal"), 500)
-        return JSONResponse({"detail": "internal error; it has been logged"}, status_code=500)
+            response = page_error(request, text(language(request), "error_page.internal"), 500)
+        else:
+            response = JSONResponse({"detail": "internal error; it has been logged"}, status_code=500)
+        # Starlette answers this outside every middleware: the headers they add are set here
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -70,7 +70,11 @@ class Writer:
         return cur.lastrowid
 
     def _audit(self, action: str, table: str, record_id, row: dict) -> None:
-        """One audit entry, numbered and hashed after the chain's head (this transaction holds the write lock)."""
+        """One audit entry, numbered and hashed after the chain's head.
+
+        This transaction holds the store's write lock (SQLite's ``BEGIN IMMEDIATE``), so the head
+        it read cannot move under it; a PostgreSQL backend reads the head row ``FOR UPDATE``.
+        """
         if self.head is None:
             self.head = Head.parse(self.conn.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()[0])
             self.head = self.head or Head()

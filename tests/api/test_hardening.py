@@ -124,3 +124,31 @@ def test_an_upload_is_seen_and_confirmed_by_its_editor_or_an_admin_and_the_audit
     assert done.status_code == 200, done.text
     audit = client.get("/api/audit", params={"request_id": "by-ada", "action": "apply"}, headers=tok["admin"]).json()
     assert audit["items"][0]["detail"] == {"uploaded_by": "alice", "confirmed_by": "ada", "written": 1}
+
+
+def test_every_write_the_table_covers_needs_the_role_the_table_says(app):
+    """The roles checked before the body are those the routes check after it: with that role, the body decides."""
+    from api.auth import UNSAFE, write_role
+
+    client, tok, _ = app
+    below = {"editor": "reader", "admin": "editor"}
+    holder = {"editor": "editor", "admin": "admin"}
+    checked = 0
+    for path, operations in client.get("/openapi.json").json()["paths"].items():
+        for method in (m.upper() for m in operations if m.upper() in UNSAFE):
+            role = write_role(path)
+            if role is None:
+                continue
+            url = path.replace("{record_id}", "1").replace("{token_id}", "1").replace("{upload_id}", "AAAAAAAAAAAA")
+            broken = {"content": b"{not json", "headers": {"Content-Type": "application/json"}}
+            assert client.request(method, url, **broken).status_code == 401, (method, path)
+            low = client.request(
+                method, url, content=broken["content"], headers={**broken["headers"], **tok[below[role]]}
+            )
+            assert low.status_code == 403, (method, path, low.text)
+            ok = client.request(
+                method, url, content=broken["content"], headers={**broken["headers"], **tok[holder[role]]}
+            )
+            assert ok.status_code not in (401, 403), (method, path, ok.text)
+            checked += 1
+    assert checked >= 9
