@@ -32,9 +32,13 @@ IMPORT_ROWS = 20_000
 def measure() -> dict:
     from geo_ntm.boundaries.atlas import Atlas
     from geo_ntm.paths import DEFAULT_REGION
-    from geo_ntm.status.importer import import_file
     from geo_ntm.status.model import Decision
     from geo_ntm.status.store import SqliteStore
+
+    try:
+        from geo_ntm.status.imports.importer import import_file
+    except ImportError:  # a checkout from before status/imports/
+        from geo_ntm.status.importer import import_file
 
     atlas = Atlas.load(DEFAULT_REGION)
     units = atlas.units_on("2023-03-15", "commune")

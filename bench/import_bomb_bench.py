@@ -73,8 +73,12 @@ def content(case: str) -> tuple[bytes, str]:
 def run(case: str) -> dict:
     from geo_ntm.boundaries.atlas import Atlas
     from geo_ntm.paths import DEFAULT_REGION
-    from geo_ntm.status.imports.uploads import check_upload
     from geo_ntm.status.store import SqliteStore
+
+    try:
+        from geo_ntm.status.imports.uploads import check_upload
+    except ImportError:  # a checkout from before status/imports/
+        from geo_ntm.status.uploads import check_upload
 
     atlas = Atlas.load(DEFAULT_REGION)
     data, name = content(case)
