@@ -222,7 +222,7 @@ class CriteriaSet(Open):
     levels: list[str]
     period: list[str]
     legal_act: str | None
-    title: str | None
+    title: str | dict[str, str] | None  # some sets are titled in both languages
     criteria: list[Criterion]
 
 
