@@ -224,6 +224,11 @@ class CriteriaSet(Open):
     legal_act: str | None
     title: str | dict[str, str] | None  # some sets are titled in both languages
     criteria: list[Criterion]
+    in_force: str | None = None
+    indicators: int | None = None
+    groups: list[dict[str, Any]] = []
+    groups_source: str | None = None
+    thresholds_note: dict[str, str] | None = None
 
 
 class SearchAnswer(Open):

@@ -172,6 +172,12 @@ def _status_import(sub) -> None:
     p.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--max-mb", type=float, default=20.0, help="refuse larger files (default 20)")
+    p.add_argument(
+        "--records",
+        choices=["decisions", "targets", "reviews"],
+        default="decisions",
+        help="what the sheet holds: decisions (default), plan targets, or review steps of merged communes",
+    )
     p.add_argument("--store", type=Path, default=DEFAULT_STORE)
     p.add_argument("--region", type=Path, default=DEFAULT_REGION)
     p.add_argument("--actor", help="who imports (default: geo-ntm import (<login>))")
@@ -209,7 +215,8 @@ def _import_status(args) -> int:
         raise InvalidParameterError(f"{args.file}: no such file")
     atlas = Atlas.load(args.region)
     options = dict(actor=actor, mapping=columns, sheet=args.sheet, defaults=defaults, dry_run=args.dry_run,
-                   accept_fuzzy=not args.strict_names, max_bytes=int(args.max_mb * 1024 * 1024))  # fmt: skip
+                   accept_fuzzy=not args.strict_names, max_bytes=int(args.max_mb * 1024 * 1024),
+                   records=args.records)  # fmt: skip
     report = import_file(args.file, args.store, atlas, **options)  # a path: no store is created on a usage error
     print(report.to_json() if args.json else report.to_text())
     return 0 if report.ok else 1

@@ -84,10 +84,11 @@ async def upload_for_import(
     default: Annotated[list[str], Query(description="FIELD=VALUE for fields the sheet lacks")] = [],  # noqa: B006
     strict_names: bool = False,
     records: Annotated[
-        Literal["decisions", "targets"], Query(description="what the sheet holds: decisions or plan targets")
+        Literal["decisions", "targets", "reviews"],
+        Query(description="what the sheet holds: decisions, plan targets, or review steps of merged communes"),
     ] = "decisions",
 ) -> JSONResponse:
-    """Upload a .csv or .xlsx of decisions or plan targets for a dry run (editor); the answer says how to confirm."""
+    """Upload a .csv or .xlsx of decisions, plan targets or review steps for a dry run (editor); see how to confirm."""
     content, name = await read_upload(request, filename, "spreadsheet")
     defaults = _pairs(default, "default")
     named = {"source": source, "citation": citation, "authority": authority, "criteria_set": criteria_set,

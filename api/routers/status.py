@@ -74,7 +74,8 @@ def flags(service: StatusDep) -> list[dict]:
 
 @router.get("/criteria", response_model=list[CriteriaSet])
 def criteria() -> list[dict]:
-    """The criteria sets, versioned (2021-2025 commune, advanced, district; 2026-2030 commune)."""
+    """The criteria sets, versioned: 2021-2025 (commune, advanced, district) and 2026-2030 (commune with its
+    three commune groups, the modern-NTM pilot, the province's completion); thresholds where our sources have them."""
     return [
         {
             "id": c.id,
@@ -86,6 +87,11 @@ def criteria() -> list[dict]:
             "verified": c.verified,
             "source": c.source,
             "criteria": [{"number": n, "vi": c.names[n]["vi"], "en": c.names[n]["en"]} for n in c.numbers],
+            "in_force": c.in_force.isoformat() if c.in_force else None,
+            "indicators": c.indicators,
+            "groups": list(c.groups.values()),
+            "groups_source": c.groups_source,
+            "thresholds_note": c.thresholds_note,
         }
         for c in criteria_sets().values()
     ]

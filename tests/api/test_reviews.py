@@ -127,3 +127,44 @@ def test_board_downloads_and_filters(app):
     assert client.get("/api/review-board", params={"state": "done"}).status_code == 422
     body = client.get("/api/review-board", params={"date": "2025-12-31"}).json()
     assert body["criteria_set"] is None and body["counts"]["by_state"]["not_started"] == body["counts"]["units"]
+
+
+REVIEW_SHEET = (
+    "Mã xã,Tên xã,Bước,Ngày,Số văn bản,Trích yếu,Nguồn,Trích dẫn\n"
+    "07615,Xa Son Dong,Tự đánh giá,02/02/2026,1/BC-UBND,Báo cáo tự đánh giá,minh họa,\n"
+    "07615,Xã Sơn Động,Thẩm định,2026-03-02,2/BB,Biên bản thẩm định,minh họa,\n"
+    "07615,Xã Sơn Động,Công nhận,2026-04-02,3/QĐ-UBND,Quyết định công nhận,chính thức,QĐ 3/QĐ-UBND 02/04/2026 (test)\n"
+)
+
+
+def test_review_steps_import_from_a_sheet_with_a_dry_run_first(tmp_path):
+    with app_client(tmp_path, demo=False) as (client, tok, path):
+        params = {"records": "reviews", "filename": "ra-soat.csv"}
+        bad = client.post("/api/imports", params=params, headers={"Content-Type": "text/csv", **tok["editor"]},
+                          content=REVIEW_SHEET.replace("2026-03-02", "2026-01-02").encode())  # fmt: skip
+        report = bad.json()["report"]
+        assert bad.status_code == 201 and not bad.json()["ready"]
+        assert report["errors"][0]["row"] == 3 and "date order" in report["errors"][0]["problem"]
+        r = client.post("/api/imports", params=params, content=REVIEW_SHEET.encode(),
+                        headers={"Content-Type": "text/csv", **tok["editor"]})  # fmt: skip
+        body = r.json()
+        assert body["ready"] and body["report"]["would_write"] == 4  # three steps and the recognition decision
+        assert client.get("/api/reviews", params={"unit": "07615"}).json()["total"] == 0
+        done = client.post(body["confirm"], headers=tok["editor"])
+        assert done.status_code == 200 and done.json()["written"] == 4
+        steps = client.get("/api/reviews", params={"unit": "07615"}).json()["items"]
+        assert [s["state"] for s in steps] == ["self_assessed", "verified", "recognised"]
+        assert steps[-1]["decision_id"] and steps[0]["unit_name"] == "Xã Sơn Động"
+        row = _map_row(client, "07615")
+        assert (row["status"], row["review_state"], row["decision_no"]) == ("dat_chuan", "recognised", "3/QĐ-UBND")
+
+
+def test_the_criteria_api_names_the_2026_2030_criteria_and_groups_and_says_thresholds_are_unknown(app):
+    client, _, _ = app
+    sets = {s["id"]: s for s in client.get("/api/criteria").json()}
+    new = sets["xa-ntm-2026-2030"]
+    assert [c["vi"] for c in new["criteria"]][:2] == ["Quy hoạch", "Hạ tầng kinh tế - xã hội"]
+    assert [g["number"] for g in new["groups"]] == [1, 2, 3] and new["indicators"] == 47
+    assert new["in_force"] == "2026-02-15" and "not in our sources" in new["thresholds_note"]["en"]
+    assert sets["xa-ntm-hien-dai-2026-2030"]["levels"] == ["hien_dai"]
+    assert sets["tinh-ntm-2026-2030"]["unit_level"] == "province"

@@ -44,7 +44,7 @@ from .sheets import MAX_BYTES, Column, Table, read_table
 __all__ = ["DEFAULTS", "ImportReport", "import_file"]
 
 #: What a sheet can hold: decisions (and revocations), or plan targets.
-RECORDS = ("decisions", "targets")
+RECORDS = ("decisions", "targets", "reviews")
 #: Values used when the sheet has no column for a field (or the cell is empty).
 DEFAULTS = {"unit_level": "commune", "kind": "decision"}
 
@@ -235,8 +235,10 @@ def import_file(
     today : date, optional
         Signing dates after it are refused (default: today).
     records : str
-        ``"decisions"`` (decisions and revocations) or ``"targets"`` (plan targets, read by
-        :func:`~.targets.import_targets`; ``defaults`` apply, the other options do not).
+        ``"decisions"`` (decisions and revocations), ``"targets"`` (plan targets, read by
+        :func:`~.targets.import_targets`) or ``"reviews"`` (review steps of merged communes,
+        :func:`~.reviews.import_reviews`); for the last two ``defaults`` apply, the other
+        options do not.
 
     Returns
     -------
@@ -245,6 +247,12 @@ def import_file(
     """
     if records not in RECORDS:
         raise InvalidParameterError(f"records {records!r} is not one of {list(RECORDS)}")
+    if records == "reviews":
+        from .reviews import import_reviews
+
+        with _opened(store, dry_run) as opened:
+            return import_reviews(path, opened, atlas, actor=actor, defaults=defaults, dry_run=dry_run,
+                                  max_bytes=max_bytes, today=today)  # fmt: skip
     if records == "targets":
         from .targets import import_targets
 
