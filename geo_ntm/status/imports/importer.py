@@ -43,7 +43,7 @@ from .sheets import MAX_BYTES, Column, Table, read_table
 
 __all__ = ["DEFAULTS", "ImportReport", "import_file"]
 
-#: What a sheet can hold: decisions (and revocations), or plan targets.
+#: What a sheet can hold: decisions (and revocations), plan targets, or review steps of merged communes.
 RECORDS = ("decisions", "targets", "reviews")
 #: Values used when the sheet has no column for a field (or the cell is empty).
 DEFAULTS = {"unit_level": "commune", "kind": "decision"}
