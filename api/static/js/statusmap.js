@@ -49,7 +49,9 @@
     box.setAttribute("aria-label", cfg.title);
     this.addTitle();
     this.addLegend();
+    this.view = cfg.view === "progress" ? "progress" : "status";
     this.addControls();
+    if (cfg.progressClasses) { this.addViewControl(); }
     if (cfg.table !== false) { this.addTable(); }
     this.load();
   }
@@ -86,14 +88,21 @@
     if (!this.tablePanel || this.tablePanel.hasAttribute("hidden") || !this.data) { return; }
     var self = this, t = this.t, lang = this.cfg.lang, rows = [];
     var features = this.data.features.slice().sort(function (a, b) { return a.properties.name.localeCompare(b.properties.name, lang === "en" ? "en" : "vi"); });
+    var present = features.some(function (f) { return f.properties.review_state || f.properties.progress_set; });
     features.forEach(function (f) {
       var p = f.properties;
-      rows.push(el("tr", {}, [el("th", {scope: "row", text: p.name}), el("td", {text: p.parent_name || ""}),
-        el("td", {text: self.statusLabel(p) + (p.review_vi ? " — " + (lang === "en" ? p.review_en : p.review_vi) : "")}),
-        el("td", {text: p.decision_no ? p.decision_no + (p.decision_signed ? " (" + fmtDate(p.decision_signed, lang) + ")" : "") : ""}),
-        el("td", {text: p.source === "illustrative" ? t.illustrative : (p.source ? t.official : "")})]));
+      var cells = [el("th", {scope: "row", text: p.name}), el("td", {text: p.parent_name || ""}),
+        el("td", {text: self.statusLabel(p) + (p.review_vi ? " — " + (lang === "en" ? p.review_en : p.review_vi) : "")})];
+      if (present) {
+        cells.push(el("td", {text: [self.reviewText(p).split(": ").slice(1).join(": "), self.status_past(p)].filter(Boolean).join("; ")}));
+        cells.push(el("td", {text: self.progressText(p)}));
+      }
+      cells.push(el("td", {text: p.decision_no ? p.decision_no + (p.decision_signed ? " (" + fmtDate(p.decision_signed, lang) + ")" : "") : ""}));
+      cells.push(el("td", {text: p.source === "illustrative" ? t.illustrative : (p.source ? t.official : "")}));
+      rows.push(el("tr", {}, cells));
     });
-    var head = el("tr", {}, [t.colName, t.colParent, t.status, t.decision, t.source].map(function (h) { return el("th", {scope: "col", text: h}); }));
+    var heads = present ? [t.colName, t.colParent, t.status, t.reviewState, t.progressTitle, t.decision, t.source] : [t.colName, t.colParent, t.status, t.decision, t.source];
+    var head = el("tr", {}, heads.map(function (h) { return el("th", {scope: "col", text: h}); }));
     this.tablePanel.textContent = "";
     this.tablePanel.appendChild(el("table", {className: "ntm-table"}, [el("caption", {text: this.cfg.title + " — " + this.titleBox.querySelector(".ntm-asof").textContent}), el("thead", {}, [head]), el("tbody", {}, rows)]));
   };
@@ -118,6 +127,16 @@
         (kind === "diag" ? ' patternTransform="rotate(45)"' : "") + '><rect width="8" height="8" fill="' +
         (cfg.palette[s] || cfg.noData) + '"/>' + marks + "</pattern>";
     });
+    // "Awaiting review" drawn with what its former communes held: green dots when all were NTM,
+    // green rings when some were. The constituents' past, a second reading, never the unit's status.
+    var marks = {all_ntm: '<circle cx="5" cy="5" r="1.7" fill="#1b7837"/>',
+                 some_ntm: '<circle cx="5" cy="5" r="1.5" fill="none" stroke="#1b7837" stroke-width="1"/>'};
+    Object.keys(marks).forEach(function (past) {
+      defs += '<pattern id="ntm-p-cho_ra_soat-' + past + '" patternUnits="userSpaceOnUse" width="8" height="8">' +
+        '<rect width="8" height="8" fill="' + cfg.palette.cho_ra_soat + '"/>' +
+        '<line x1="0" y1="8" x2="8" y2="0" stroke="' + ((cfg.patternInk || {}).cho_ra_soat || "#7a3d00") + '" stroke-width="1.2"/>' +
+        marks[past] + "</pattern>";
+    });
     var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
     svg.setAttribute("id", "ntm-patterns"); svg.setAttribute("width", "0"); svg.setAttribute("height", "0");
     svg.setAttribute("aria-hidden", "true"); svg.setAttribute("focusable", "false");
@@ -131,9 +150,49 @@
     return cfg.patterns && cfg.patterns[s] ? "url(#ntm-p-" + s + ")" : (cfg.palette[s] || cfg.noData);
   };
 
+  NtmStatusMap.prototype.featureFill = function (p) {
+    if (this.view === "progress") { return this.progressClass(p).fill; }
+    if (p.status === "cho_ra_soat" && (p.constituents_past === "all_ntm" || p.constituents_past === "some_ntm")) {
+      return "url(#ntm-p-cho_ra_soat-" + p.constituents_past + ")";
+    }
+    return this.fill(p.status);
+  };
+
   NtmStatusMap.prototype.style = function (feature) {
     var cfg = this.cfg;
-    return {fillColor: this.fill(feature.properties.status), fillOpacity: 0.9, color: cfg.outline, weight: 0.6, opacity: 1};
+    return {fillColor: this.featureFill(feature.properties), fillOpacity: 0.9, color: cfg.outline, weight: 0.6, opacity: 1};
+  };
+
+  // The 2026-2030 view: criteria met out of the set's, by the commune's latest assessment (or its recognition).
+  NtmStatusMap.prototype.progressClass = function (p) {
+    var classes = this.cfg.progressClasses || [];
+    if (p.status === "khong_ap_dung") { return {key: "na", fill: this.cfg.palette.khong_ap_dung, label: this.cfg.labels.khong_ap_dung}; }
+    if (!p.progress_met || !p.progress_total) { return classes[classes.length - 1]; }
+    var met = p.progress_met.length;
+    for (var i = 0; i < classes.length - 1; i++) { if (met >= classes[i].min) { return classes[i]; } }
+    return classes[classes.length - 2];
+  };
+
+  NtmStatusMap.prototype.progressText = function (p) {
+    if (!p.progress_set || p.status === "khong_ap_dung") { return ""; }
+    var t = this.t, lang = this.cfg.lang, out = [];
+    if (p.progress_met) {
+      out.push(t.criteriaOf.replace("{met}", p.progress_met.length).replace("{total}", p.progress_total));
+      if (p.progress_unknown && p.progress_unknown.length) { out.push(t.notAssessedCount.replace("{n}", p.progress_unknown.length)); }
+    } else { out.push(t.notAssessed); }
+    if (p.commune_group) { out.push(t.group.replace("{g}", p.commune_group)); }
+    if (p.progress_as_of) { out.push(t.assessedOn.replace("{date}", fmtDate(p.progress_as_of, lang))); }
+    return out.join(" · ");
+  };
+
+  NtmStatusMap.prototype.reviewText = function (p) {
+    if (!p.review_state) { return ""; }
+    var label = (this.cfg.reviewLabels || {})[p.review_state] || p.review_state;
+    return this.t.reviewState + ": " + label + (p.review_on ? " (" + fmtDate(p.review_on, this.cfg.lang) + ")" : "");
+  };
+
+  NtmStatusMap.prototype.pastText = function (p) {
+    return p.constituents_past ? (this.cfg.pastLabels || {})[p.constituents_past] || "" : "";
   };
 
   NtmStatusMap.prototype.statusLabel = function (p) {
@@ -146,7 +205,15 @@
       el("strong", {text: name}), el("br"), el("span", {text: this.statusLabel(p)})]);
     if (p.decision_no) { box.appendChild(el("br")); box.appendChild(el("span", {text: this.t.decision + " " + p.decision_no + (p.decision_signed ? " (" + fmtDate(p.decision_signed, this.cfg.lang) + ")" : "")})); }
     if (p.review_vi) { box.appendChild(el("br")); box.appendChild(el("span", {text: this.cfg.lang === "en" ? p.review_en : p.review_vi})); }
+    [this.status_past(p), this.reviewText(p), this.progressText(p)].forEach(function (line) {
+      if (line) { box.appendChild(el("br")); box.appendChild(el("span", {text: line})); }
+    });
     return box;
+  };
+
+  NtmStatusMap.prototype.status_past = function (p) {
+    // Only for a unit awaiting review: the past of its former communes, said as such.
+    return p.status === "cho_ra_soat" && p.constituents_past ? this.t.pastPrefix + " " + this.pastText(p) : "";
   };
 
   NtmStatusMap.prototype.popup = function (p) {
@@ -163,6 +230,9 @@
     if (p.criteria_met) { row(t.criteria, p.criteria_met.length + "/" + (p.criteria_total || "?") + (p.criteria_source && p.criteria_source !== "decision" ? " (" + p.criteria_source + ")" : "")); }
     if (p.held_before) { row(t.heldBefore, this.cfg.labels[p.held_before]); }
     if (p.formed_on) { row(t.formed, fmtDate(p.formed_on, lang)); }
+    if (p.review_state) { row(t.reviewState, this.reviewText(p).split(": ").slice(1).join(": ")); row(t.reviewDocument, p.review_document); }
+    if (p.known_by) { row(t.knownBy, fmtDate(p.known_by, lang)); }
+    if (p.progress_set && p.status !== "khong_ap_dung") { row(t.progressTitle, this.progressText(p)); }
     if (p.dbkk) { row(t.dbkk, p.dbkk_list); }
     if (p.villages_total !== null && p.villages_total !== undefined) { row(t.villages, p.villages_ntm + "/" + p.villages_total + (p.dbkk_villages ? " · " + t.dbkkVillages + " " + p.dbkk_villages_ntm + "/" + p.dbkk_villages : "")); }
     row(t.source, p.source ? (p.source === "illustrative" ? t.illustrative : t.official) : t.noRecord);
@@ -216,24 +286,57 @@
     if (this.cfg.legend !== false) { this.map.addControl(new Legend()); }
   };
 
+  function swatchOf(fill) {
+    var swatch = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    swatch.setAttribute("class", "ntm-swatch"); swatch.setAttribute("aria-hidden", "true");
+    swatch.setAttribute("width", "18"); swatch.setAttribute("height", "13");
+    var rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+    rect.setAttribute("width", "18"); rect.setAttribute("height", "13");
+    rect.setAttribute("fill", fill); rect.setAttribute("stroke", "#4d4d4d");
+    swatch.appendChild(rect);
+    return swatch;
+  }
+
   NtmStatusMap.prototype.renderLegend = function (counts) {
     if (!this.legendBox) { return; }
-    var self = this, box = this.legendBox;
+    var self = this, box = this.legendBox, lang = this.cfg.lang;
     box.textContent = "";
-    box.appendChild(el("h2", {text: this.t.legend}));
+    box.appendChild(el("h2", {text: this.view === "progress" ? this.t.progressTitle : this.t.legend}));
     var list = el("ul");
+    if (this.view === "progress") {
+      (this.cfg.progressClasses || []).forEach(function (c) {
+        if (counts.progress[c.key]) { list.appendChild(el("li", {}, [swatchOf(c.fill), el("span", {text: c.label + " (" + fmtNumber(counts.progress[c.key], lang) + ")"})])); }
+      });
+      if (counts.khong_ap_dung) { list.appendChild(el("li", {}, [swatchOf(self.cfg.palette.khong_ap_dung), el("span", {text: self.cfg.labels.khong_ap_dung + " (" + fmtNumber(counts.khong_ap_dung, lang) + ")"})])); }
+      box.appendChild(list);
+      box.appendChild(el("p", {className: "ntm-outline-key", text: this.t.progressNote}));
+      return;
+    }
     this.cfg.order.forEach(function (s) {
       if (!counts[s]) { return; }
-      var swatch = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-      swatch.setAttribute("class", "ntm-swatch"); swatch.setAttribute("aria-hidden", "true");
-      swatch.setAttribute("width", "18"); swatch.setAttribute("height", "13");
-      var rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
-      rect.setAttribute("width", "18"); rect.setAttribute("height", "13");
-      rect.setAttribute("fill", self.fill(s)); rect.setAttribute("stroke", "#4d4d4d");
-      swatch.appendChild(rect);
-      list.appendChild(el("li", {}, [swatch, el("span", {text: self.cfg.labels[s] + " (" + fmtNumber(counts[s], self.cfg.lang) + ")"})]));
+      var item = el("li", {}, [swatchOf(self.fill(s)), el("span", {text: self.cfg.labels[s] + " (" + fmtNumber(counts[s], lang) + ")"})]);
+      if (s === "cho_ra_soat" && counts.past) {
+        // The second variable, labelled as the former communes' past, never as the unit's status.
+        var sub = el("ul", {className: "ntm-sub", "aria-label": self.t.pastTitle});
+        sub.appendChild(el("li", {className: "ntm-sub-title", text: self.t.pastTitle}));
+        (self.cfg.pasts || []).forEach(function (past) {
+          if (!counts.past[past]) { return; }
+          var fill = past === "all_ntm" || past === "some_ntm" ? "url(#ntm-p-cho_ra_soat-" + past + ")" : self.fill(s);
+          sub.appendChild(el("li", {}, [swatchOf(fill), el("span", {text: self.cfg.pastLabels[past] + " (" + fmtNumber(counts.past[past], lang) + ")"})]));
+        });
+        item.appendChild(sub);
+      }
+      list.appendChild(item);
     });
     box.appendChild(list);
+    if (counts.review && Object.keys(counts.review).length) {
+      var reviews = el("ul", {className: "ntm-sub", "aria-label": self.t.reviewState});
+      reviews.appendChild(el("li", {className: "ntm-sub-title", text: self.t.reviewState}));
+      Object.keys(self.cfg.reviewLabels || {}).forEach(function (state) {
+        if (counts.review[state]) { reviews.appendChild(el("li", {text: self.cfg.reviewLabels[state] + " (" + fmtNumber(counts.review[state], lang) + ")"})); }
+      });
+      box.appendChild(reviews);
+    }
     if (this.outlines) { box.appendChild(el("p", {className: "ntm-outline-key", text: this.t.districtOutlines})); }
   };
 
@@ -267,6 +370,35 @@
     if (this.cfg.years && this.cfg.years.length) { this.map.addControl(new Controls()); }
   };
 
+  NtmStatusMap.prototype.offerViews = function (data) {
+    // The 2026-2030 view is offered when the layer carries that period's standing.
+    var has = data.features.some(function (f) { return f.properties.progress_set; });
+    if (!this.viewBox) { return; }
+    if (!has && this.view === "progress") { this.view = "status"; this.viewSelect.value = "status"; }
+    if (has) { this.viewBox.removeAttribute("hidden"); } else { this.viewBox.setAttribute("hidden", "hidden"); }
+  };
+
+  NtmStatusMap.prototype.addViewControl = function () {
+    var self = this, t = this.t, View = L.Control.extend({
+      options: {position: "topright"},
+      onAdd: function () {
+        var id = "ntm-view-" + Math.random().toString(36).slice(2, 8);
+        self.viewSelect = el("select", {id: id}, [el("option", {value: "status", text: t.viewStatus}), el("option", {value: "progress", text: t.viewProgress})]);
+        self.viewSelect.value = self.view;
+        self.viewSelect.addEventListener("change", function () {
+          self.view = self.viewSelect.value;
+          if (self.layer) { self.layer.setStyle(function (f) { return self.style(f); }); }
+          if (self.counts) { self.renderLegend(self.counts); }
+          if (self.live) { self.live.textContent = self.view === "progress" ? t.progressTitle : t.legend; }
+        });
+        self.viewBox = el("div", {className: "ntm-controls leaflet-bar", hidden: "hidden"}, [el("label", {"for": id, text: t.viewLabel}), self.viewSelect]);
+        L.DomEvent.disableClickPropagation(self.viewBox);
+        return self.viewBox;
+      }
+    });
+    this.map.addControl(new View());
+  };
+
   NtmStatusMap.prototype.load = function () {
     var self = this, cfg = this.cfg, when = this.when;
     if (this.live) { this.live.textContent = this.t.loading; }
@@ -296,10 +428,15 @@
     var self = this, counts = {}, illustrative = false;
     if (this.layer) { this.map.removeLayer(this.layer); }
     if (this.outlines) { this.map.removeLayer(this.outlines); this.outlines = null; }
+    counts.past = {}; counts.review = {}; counts.progress = {};
     data.features.forEach(function (f) {
-      counts[f.properties.status] = (counts[f.properties.status] || 0) + 1;
+      var p = f.properties;
+      counts[p.status] = (counts[p.status] || 0) + 1;
+      if (p.status === "cho_ra_soat" && p.constituents_past) { counts.past[p.constituents_past] = (counts.past[p.constituents_past] || 0) + 1; }
+      if (p.review_state) { counts.review[p.review_state] = (counts.review[p.review_state] || 0) + 1; }
+      if (p.status !== "khong_ap_dung" && p.progress_set) { var c = self.progressClass(p).key; counts.progress[c] = (counts.progress[c] || 0) + 1; }
       if (f.properties.source === "illustrative") { illustrative = true; }
-      (f.properties.constituents || []).forEach(function (c) { if (c.source === "illustrative") { illustrative = true; } });
+      (p.constituents || []).forEach(function (c) { if (c.source === "illustrative") { illustrative = true; } });
     });
     this.layer = L.geoJSON(data, {
       style: function (f) { return self.style(f); },
@@ -308,7 +445,7 @@
         layer.bindPopup(function () { return self.popup(f.properties); }, {maxWidth: 360});
         layer.on("add", function () {
           var path = layer.getElement && layer.getElement();
-          if (path) { path.setAttribute("role", "img"); path.setAttribute("aria-label", f.properties.name + ": " + self.statusLabel(f.properties)); }
+          if (path) { path.setAttribute("role", "img"); path.setAttribute("aria-label", [f.properties.name + ": " + self.statusLabel(f.properties), self.status_past(f.properties), self.reviewText(f.properties)].filter(Boolean).join("; ")); }
         });
       }
     }).addTo(this.map);
@@ -316,6 +453,8 @@
       this.outlines = L.geoJSON(outlines, {interactive: false, style: {fill: false, color: this.cfg.districtOutline, weight: 2.2, opacity: 1}}).addTo(this.map);
     }
     if (!this.fitted && data.features.length) { this.map.fitBounds(this.layer.getBounds(), {padding: [10, 10]}); this.fitted = true; }
+    this.counts = counts;
+    this.offerViews(data);
     this.renderLegend(counts);
     var asof = this.titleBox.querySelector(".ntm-asof");
     asof.textContent = this.when.year ? this.t.yearEnd.split("{year}").join(this.when.year) : this.t.onDate.replace("{date}", fmtDate(this.when.date, this.cfg.lang));
