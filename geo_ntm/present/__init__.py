@@ -6,6 +6,8 @@
   lineage to the units of today and judged on their own deadline.
 - :func:`present_overview`: the figures of today for the dashboard (review states, 2026-2030
   standing, the transition from the old units, the province's 2030 goals).
+- :func:`present_standing`: one commune's group, 2026-2030 criteria by name (met / not met /
+  unknown), review steps and former units, for its dossier.
 - :func:`reported_changes`: changes reported by open datasets and not confirmed from the acts.
 """
 
@@ -13,6 +15,7 @@ from .board import EXPORT_COLUMNS, PASTS, ReviewBoard, latest_reorganisation, re
 from .overview import present_overview
 from .reported import reclassifications, reported_changes
 from .targets import followed_targets
+from .unit import present_standing
 
 __all__ = [
     "EXPORT_COLUMNS",
@@ -22,6 +25,7 @@ __all__ = [
     "review_board",
     "present_overview",
     "followed_targets",
+    "present_standing",
     "reclassifications",
     "reported_changes",
 ]

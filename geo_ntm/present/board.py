@@ -199,16 +199,22 @@ def review_board(
     return ReviewBoard(day, formed, cset.id if cset else None, kept, filters, rows)
 
 
-def _row(book, progress: ProgressBook, u, s, day: date, cset) -> dict:
+def constituents_of(book, uid: str, formed: date) -> list[dict]:
+    """The former units a merged unit was made from, as they stood the day before the merger.
+
+    Each with its status and decision, its share of the new unit's area and the share of its own
+    area that went into it (exact, from the boundary parts); population shares are not in our
+    sources (None).
+    """
     atlas = book.atlas
-    before = s.formed_on - timedelta(days=1)
-    shares = {o["uid"]: o for o in overlaps(atlas, u.uid, before)}
-    constituents = []
-    for step in atlas.predecessors(u.uid):
+    before = formed - timedelta(days=1)
+    shares = {o["uid"]: o for o in overlaps(atlas, uid, before)}
+    out = []
+    for step in atlas.predecessors(uid):
         old = atlas.units.loc[step.source]
         held = book.status_of(step.source, before)
         share = shares.get(step.source, {})
-        constituents.append(
+        out.append(
             {
                 "code": old["code"],
                 "uid": step.source,
@@ -225,6 +231,11 @@ def _row(book, progress: ProgressBook, u, s, day: date, cset) -> dict:
                 "share_of_population": None,  # not in our sources
             }
         )
+    return out
+
+
+def _row(book, progress: ProgressBook, u, s, day: date, cset) -> dict:
+    constituents = constituents_of(book, u.uid, s.formed_on)
     past = past_of(constituents)
     p = progress.of(u.uid, day, s.decision, cset) if cset is not None else None
     names_vi = verdict_names(p, "vi") if p else {"not_met": [], "unknown": []}
@@ -234,6 +245,7 @@ def _row(book, progress: ProgressBook, u, s, day: date, cset) -> dict:
     needs_vi = (names_vi["not_met"] + names_vi["unknown"]) if assessed else None
     needs_en = (names_en["not_met"] + names_en["unknown"]) if assessed else None
     change = reclassifications().get(u.code)
+    change = change if change and day.isoformat() >= change["reported_on"] else None
     state = s.review_state or "not_started"
     sources = {s.source, s.review.source if s.review else None, p.group_source if p else None, p.source if p else None}
     sources |= {c["source"] for c in constituents}

@@ -33,6 +33,7 @@ def reported_changes() -> tuple[dict, ...]:
                 "legal_act": r["legal_act"],
                 "effective": when,
                 "confirmed": False,
+                "reported_on": r["published_on"],
                 "citation": f"{r['citation']} ({r['publisher']}, {r['source_url']})",
                 "vi": f"Theo bộ dữ liệu mở (chưa xác nhận từ văn bản): {r['name_before']} → {r['name_after']}, "
                 f"{r['legal_act']}" + (f", hiệu lực {when[8:10]}/{when[5:7]}/{when[:4]}" if when else ""),
