@@ -134,3 +134,22 @@ def test_the_overview_of_today_on_the_embedded_data(tmp_path):
     ]  # fmt: skip
     assert {f["id"] for f in o["followed"]} == {"dbkk-villages-60pct-2025", "tan-yen-advanced-2025"}
     assert o["illustrative"]
+
+
+def test_a_merged_communes_standing_names_its_group_criteria_review_and_past(service):
+    from geo_ntm.present import present_standing
+
+    book, progress = service.book(), service.progress()
+    uid = book.version_at("commune", "07246", TODAY)
+    s = present_standing(book, progress, uid, TODAY)
+    assert (s["group"]["number"], s["group"]["vi"], s["group"]["basis"]) == (2, "Xã nhóm 2", "r")
+    verdicts = {c["en"]: c["verdict"] for c in s["criteria"]}
+    assert verdicts["Planning"] == "met" and verdicts["Environment and rural landscape"] == "not_met"
+    assert verdicts["Access to law, security and defence"] == "unknown" and s["counts"] == {
+        "met": 6, "not_met": 2, "unknown": 2
+    }  # fmt: skip
+    assert [x["state"] for x in s["review"]["steps"]] == ["self_assessed", "verified"]
+    assert s["review"]["state"] == "verified" and s["past"] == "some_ntm"
+    assert "not in our sources" in s["thresholds_note"]["en"]
+    # Before the period and the reform: nothing about the present.
+    assert present_standing(book, progress, book.version_at("commune", "07246", date(2020, 1, 1)), date(2020, 1, 1)) is None
