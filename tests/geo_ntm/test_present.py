@@ -152,4 +152,5 @@ def test_a_merged_communes_standing_names_its_group_criteria_review_and_past(ser
     assert s["review"]["state"] == "verified" and s["past"] == "some_ntm"
     assert "not in our sources" in s["thresholds_note"]["en"]
     # Before the period and the reform: nothing about the present.
-    assert present_standing(book, progress, book.version_at("commune", "07246", date(2020, 1, 1)), date(2020, 1, 1)) is None
+    old = book.version_at("commune", "07246", date(2020, 1, 1))
+    assert present_standing(book, progress, old, date(2020, 1, 1)) is None
