@@ -139,7 +139,8 @@ def test_the_overview_of_today_on_the_embedded_data(tmp_path):
 def test_a_merged_communes_standing_names_its_group_criteria_review_and_past(service):
     from geo_ntm.present import present_standing
 
-    book, progress = service.book(), service.progress()
+    snap = service.snapshot()
+    book, progress = snap.book, snap.progress
     uid = book.version_at("commune", "07246", TODAY)
     s = present_standing(book, progress, uid, TODAY)
     assert (s["group"]["number"], s["group"]["vi"], s["group"]["basis"]) == (2, "Xã nhóm 2", "r")
