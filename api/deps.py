@@ -127,10 +127,11 @@ async def get_filters(
     district: Annotated[str | None, Query(pattern=r"^\d{3}$", description="district code, e.g. 219")] = None,
     status: Annotated[str | None, Query(description="comma-separated status keys, e.g. chua_dat,cho_ra_soat")] = None,
     dbkk: Annotated[bool | None, Query(description="only (or no) especially difficult communes")] = None,
+    province: Annotated[str | None, Query(pattern=r"^\d{2}$", description="province code in force that day")] = None,
 ) -> Filters:
     """What a layer request keeps; checked once, when the :class:`Filters` is made."""
     statuses = tuple(s.strip() for s in status.split(",") if s.strip()) if status else ()
-    return Filters(parse_bbox(bbox) if bbox else None, district, statuses, dbkk)
+    return Filters(parse_bbox(bbox) if bbox else None, district, statuses, dbkk, province)
 
 
 FiltersDep = Annotated[Filters, Depends(get_filters)]

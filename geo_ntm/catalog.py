@@ -136,12 +136,13 @@ assert set(FIELDS) == set(COLUMNS)
 
 @dataclass(frozen=True)
 class Filters:
-    """What a layer request keeps: a box, a district, statuses, ĐBKK or not; checked once, when made."""
+    """What a layer request keeps: a box, a district, statuses, ĐBKK or not, a province; checked once, when made."""
 
     bbox: tuple[float, float, float, float] | None = None
     district: str | None = None
     status: tuple[str, ...] = ()
     dbkk: bool | None = None
+    province: str | None = None
 
     def __post_init__(self) -> None:
         bad = [s for s in self.status if s not in STATUSES]
@@ -153,7 +154,7 @@ class Filters:
     @property
     def key(self) -> tuple:
         """The filters as a cache key."""
-        return (self.bbox, self.district, self.status, self.dbkk)
+        return (self.bbox, self.district, self.status, self.dbkk, self.province)
 
 
 class Catalog:
@@ -244,4 +245,6 @@ class Catalog:
             frame = frame[frame["status"].isin(filters.status)]
         if filters.dbkk is not None:
             frame = frame[frame["dbkk"] == filters.dbkk]
+        if filters.province:
+            frame = frame[(frame["province_code"] == filters.province) | (frame["code"] == filters.province)]
         return frame

@@ -44,7 +44,10 @@ def sources_line(lang: str, citations, illustrative: bool) -> str:
 def _spec(catalog, settings, lang: str, level: str, when: When, **extra) -> MapSpec:
     atlas = catalog.atlas
     now = today()
-    bounds = tuple(float(v) for v in atlas.units_on(when.as_of, "province").total_bounds)
+    provinces = atlas.units_on(when.as_of, "province")
+    if extra.get("province"):
+        provinces = provinces[provinces["code"] == extra["province"]]
+    bounds = tuple(float(v) for v in provinces.total_bounds)
     # The year control offers only the years in which the level has units (no districts after 2025-06-30).
     _, last = level_period(atlas, level)
     offered = [y for y in years(atlas, now) if last is None or date(y, 12, 31) <= last]
@@ -76,11 +79,27 @@ def status_page(
     when: WhenDep,
     level: Level = "commune",
     district: Annotated[str | None, Query(pattern=r"^\d{3}$")] = None,
+    province: Annotated[str | None, Query(pattern=r"^\d{2}$", description="only this province's units")] = None,
+    view: Annotated[Literal["status", "progress"], Query(description="status levels, or 2026-2030 criteria met")] = (
+        "status"
+    ),
     history: bool = True,
 ) -> HTMLResponse:
     """The status choropleth of communes or districts on a date or year-end (default: today)."""
-    spec = _spec(catalog, settings, lang, level, when, district=district, history=history)
+    _check_province(catalog.atlas, province, when)
+    spec = _spec(catalog, settings, lang, level, when, district=district, history=history, province=province,
+                 view=view)  # fmt: skip
     return HTMLResponse(status_map(spec))
+
+
+def _check_province(atlas, province: str | None, when: When) -> None:
+    if province is None:
+        return
+    provinces = atlas.units_on(when.as_of, "province")
+    if province not in set(provinces["code"]):
+        raise InvalidParameterError(
+            f"province {province} did not exist on {when.as_of}; provinces then: {sorted(provinces['code'])}"
+        )
 
 
 @router.get("/maps/status.{fmt}")

@@ -11,7 +11,9 @@
 - :func:`reported_changes`: changes reported by open datasets and not confirmed from the acts.
 """
 
-from .board import EXPORT_COLUMNS, PASTS, ReviewBoard, latest_reorganisation, review_board
+from geo_ntm.status.review import latest_reorganisation
+
+from .board import EXPORT_COLUMNS, PASTS, ReviewBoard, review_board
 from .overview import present_overview
 from .reported import reclassifications, reported_changes
 from .targets import followed_targets

@@ -33,7 +33,7 @@ from geo_ntm.status.levels import LABELS
 from geo_ntm.status.model import REVIEW_STATES
 from geo_ntm.status.progress import ProgressBook, verdict_names
 from geo_ntm.status.review import LABELS as STATE_LABELS
-from geo_ntm.status.review import PAST_LABELS
+from geo_ntm.status.review import PAST_LABELS, latest_reorganisation
 from geo_ntm.status.service import StatusService
 
 from .reported import reclassifications
@@ -139,14 +139,6 @@ class ReviewBoard:
 
     def xlsx(self) -> bytes:
         return xlsx_bytes(self.table(), EXPORT_COLUMNS, sheet_name=f"Ra soat {self.day.isoformat()}")
-
-
-def latest_reorganisation(atlas, day: date) -> date | None:
-    """The last day on or before ``day`` on which communes were merged (the review round in force)."""
-    e = atlas.events
-    dates = sorted(e[(e["level"] == "commune") & (e["kind"].isin(("merge", "reorganisation")))]["date"])
-    found = [d for d in dates if d <= day.isoformat()]
-    return date.fromisoformat(found[-1]) if found else None
 
 
 def review_board(

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from geo_ntm.status.review import latest_reorganisation
 from geo_ntm.status.service import StatusService
 from geo_ntm.status.summary import summary
 
-from .board import latest_reorganisation, review_board
+from .board import review_board
 from .reported import reported_changes
 from .targets import followed_targets
 

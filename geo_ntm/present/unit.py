@@ -14,9 +14,9 @@ from geo_ntm.status.derive import past_of
 from geo_ntm.status.levels import LABELS
 from geo_ntm.status.progress import ProgressBook
 from geo_ntm.status.review import LABELS as STATE_LABELS
-from geo_ntm.status.review import PAST_LABELS
+from geo_ntm.status.review import PAST_LABELS, latest_reorganisation
 
-from .board import constituents_of, latest_reorganisation
+from .board import constituents_of
 from .reported import reclassifications
 
 

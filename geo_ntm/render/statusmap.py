@@ -21,6 +21,8 @@ from markupsafe import escape
 from geo_ntm.i18n import section
 from geo_ntm.palette import COLORS, DISTRICT_OUTLINE, HATCHED, LEGEND_ORDER, NO_DATA, OUTLINE, PATTERN_INK, PATTERNS
 from geo_ntm.status.levels import LABELS
+from geo_ntm.status.review import LABELS as REVIEW_LABELS
+from geo_ntm.status.review import PAST_LABELS
 
 from .offline import render_offline
 
@@ -59,6 +61,10 @@ class MapSpec:
     extra_js: str = ""
     #: Sentences shown under the title: why the map is empty, or why it shows another date than today.
     notes: list[str] = field(default_factory=list)
+    #: "status" (levels) or "progress" (criteria met under the 2026-2030 set, offered when the layer has them).
+    view: str = "status"
+    #: Only the units of this province (a province code in force on the map's date).
+    province: str | None = None
 
 
 def config(spec: MapSpec) -> dict:
@@ -94,7 +100,29 @@ def config(spec: MapSpec) -> dict:
         "shareUrl": spec.share_url,
         "table": spec.table,
         "notes": spec.notes,
+        "view": spec.view,
+        "province": spec.province,
+        "pasts": list(PAST_LABELS[lang]),
+        "pastLabels": PAST_LABELS[lang],
+        "reviewLabels": REVIEW_LABELS[lang],
+        "progressClasses": progress_classes(lang),
     }
+
+
+#: Fills of the 2026-2030 view, from all criteria met down (ColorBrewer Greens), then "not assessed".
+PROGRESS_FILLS = ("#238b45", "#74c476", "#bae4b3", "#edf8e9")
+
+
+def progress_classes(lang: str, total: int = 10) -> list[dict]:
+    """Classes of criteria met out of ``total``: all, two steps of two, the rest; then not assessed."""
+    t = section(lang, "statusmap")
+    bounds = [(total, total), (total - 2, total - 1), (total - 4, total - 3), (0, total - 5)]
+    out = []
+    for (low, high), fill in zip(bounds, PROGRESS_FILLS, strict=True):
+        label = t["classAll"].format(total=total) if low == total else t["classRange"].format(low=low, high=high)
+        out.append({"key": f"{low}-{high}", "min": low, "fill": fill, "label": label})
+    out.append({"key": "none", "min": None, "fill": NO_DATA, "label": t["classNone"]})
+    return out
 
 
 def status_map(spec: MapSpec) -> str:

@@ -21,6 +21,7 @@ from .derive import StatusBook
 from .levels import RANK
 from .model import Assessment
 from .progress import ProgressBook
+from .review import latest_reorganisation
 from .snapshot import Records, latest_assessments, latest_village_counts
 
 COLUMNS = [
@@ -121,6 +122,7 @@ def status_frame(
     frame["rank"] = frame["status"].map(lambda s: RANK.get(s, -1))
     _criteria(frame, book, assessments, day)
     _period(frame, progress or ProgressBook(book, records.commune_groups, assessments), day)
+    _review_round(frame, atlas, day)
     _difficulty(frame, book, records, day)
     _sources(frame, book, records)
     for col in INTEGERS:
@@ -146,6 +148,14 @@ def _criteria(frame: pd.DataFrame, book: StatusBook, assessments: list[Assessmen
         total.append(len(sets[set_id].numbers) if set_id in sets else None)
     frame["criteria_met"], frame["criteria_total"] = met, total
     frame["criteria_source"], frame["criteria_set"] = source, cset
+
+
+def _review_round(frame: pd.DataFrame, atlas, day: date) -> None:
+    """Review states of the latest reorganisation only: a unit merged in an earlier round is not on the board."""
+    latest = latest_reorganisation(atlas, day)
+    earlier = frame["formed_on"] != (latest.isoformat() if latest else None)
+    for col in ("review_state", "review_on", "review_document", "review_source"):
+        frame.loc[earlier, col] = None
 
 
 def _period(frame: pd.DataFrame, progress: ProgressBook, day: date) -> None:

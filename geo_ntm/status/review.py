@@ -60,6 +60,14 @@ PAST_LABELS = {
 }
 
 
+def latest_reorganisation(atlas, day: date) -> date | None:
+    """The last day on or before ``day`` on which communes were merged (the review round in force)."""
+    e = atlas.events
+    dates = sorted(e[(e["level"] == "commune") & (e["kind"].isin(("merge", "reorganisation")))]["date"])
+    found = [d for d in dates if d <= day.isoformat()]
+    return date.fromisoformat(found[-1]) if found else None
+
+
 def _fail(where: str, message: str):
     raise InvalidParameterError(f"{where}: {message}")
 

@@ -129,12 +129,12 @@
     });
     // "Awaiting review" drawn with what its former communes held: green dots when all were NTM,
     // green rings when some were. The constituents' past, a second reading, never the unit's status.
-    var marks = {all_ntm: '<circle cx="5" cy="5" r="1.7" fill="#1b7837"/>',
-                 some_ntm: '<circle cx="5" cy="5" r="1.5" fill="none" stroke="#1b7837" stroke-width="1"/>'};
+    var marks = {all_ntm: '<circle cx="6" cy="6" r="2.4" fill="#1b7837" stroke="#ffffff" stroke-width="0.6"/>',
+                 some_ntm: '<circle cx="6" cy="6" r="2.1" fill="#ffffff" stroke="#1b7837" stroke-width="1.3"/>'};
     Object.keys(marks).forEach(function (past) {
-      defs += '<pattern id="ntm-p-cho_ra_soat-' + past + '" patternUnits="userSpaceOnUse" width="8" height="8">' +
-        '<rect width="8" height="8" fill="' + cfg.palette.cho_ra_soat + '"/>' +
-        '<line x1="0" y1="8" x2="8" y2="0" stroke="' + ((cfg.patternInk || {}).cho_ra_soat || "#7a3d00") + '" stroke-width="1.2"/>' +
+      defs += '<pattern id="ntm-p-cho_ra_soat-' + past + '" patternUnits="userSpaceOnUse" width="10" height="10">' +
+        '<rect width="10" height="10" fill="' + cfg.palette.cho_ra_soat + '"/>' +
+        '<line x1="0" y1="10" x2="10" y2="0" stroke="' + ((cfg.patternInk || {}).cho_ra_soat || "#7a3d00") + '" stroke-width="1.2"/>' +
         marks[past] + "</pattern>";
     });
     var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
@@ -390,6 +390,11 @@
           if (self.layer) { self.layer.setStyle(function (f) { return self.style(f); }); }
           if (self.counts) { self.renderLegend(self.counts); }
           if (self.live) { self.live.textContent = self.view === "progress" ? t.progressTitle : t.legend; }
+          if (self.cfg.history) {
+            var u = new URL(window.location.href);
+            if (self.view === "progress") { u.searchParams.set("view", "progress"); } else { u.searchParams.delete("view"); }
+            window.history.replaceState(null, "", u.toString());
+          }
         });
         self.viewBox = el("div", {className: "ntm-controls leaflet-bar", hidden: "hidden"}, [el("label", {"for": id, text: t.viewLabel}), self.viewSelect]);
         L.DomEvent.disableClickPropagation(self.viewBox);
@@ -402,12 +407,12 @@
   NtmStatusMap.prototype.load = function () {
     var self = this, cfg = this.cfg, when = this.when;
     if (this.live) { this.live.textContent = this.t.loading; }
-    var params = {zoom: cfg.zoom, district: cfg.district || null, dbkk: cfg.dbkk ? "true" : null, bbox: cfg.bbox || null};
+    var params = {zoom: cfg.zoom, district: cfg.district || null, dbkk: cfg.dbkk ? "true" : null, bbox: cfg.bbox || null, province: cfg.province || null};
     if (when.year) { params.year = when.year; } else { params.date = when.date; }
     var url = cfg.dataUrl.replace("{layer}", cfg.layer) + "?" + query(params);
     var asOf = this.asOf();
     var wantOutlines = cfg.outlines && cfg.layer !== "districts" && asOf < cfg.reformDate;
-    var outlineParams = {zoom: cfg.zoom, district: cfg.district || null};
+    var outlineParams = {zoom: cfg.zoom, district: cfg.district || null, province: cfg.province || null};
     if (when.year) { outlineParams.year = when.year; } else { outlineParams.date = when.date; }
     var requests = [fetch(url).then(function (r) { return r.ok ? r.json() : r.json().then(function (e) { throw new Error(e.detail || r.status); }); })];
     if (wantOutlines) { requests.push(fetch(cfg.dataUrl.replace("{layer}", "districts") + "?" + query(outlineParams)).then(function (r) { return r.json(); })); }

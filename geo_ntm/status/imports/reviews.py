@@ -93,42 +93,11 @@ def import_reviews(
         Values for fields the sheet lacks or leaves empty (``source``, ``citation``, ``authority``).
     """
     table = read_table(path, _classify, max_bytes=max_bytes)
-    have = {c.field for c in table.columns if c.field} | {k for k, v in (defaults or {}).items() if v}
-    missing = [f for f in REQUIRED if f not in have]
-    if missing:
-        found = ", ".join(str(c) for c in table.columns)
-        raise SourceError(str(path), f"no {', '.join(missing)} column; columns: {found}; reviews need {list(FIELDS)}")
+    _require(path, table, defaults)
     report = ImportReport(str(path), table.sheet, table.header_rows, dry_run=dry_run,
                           skipped_empty_rows=table.empty_rows)  # fmt: skip
     report.columns = {str(c): c.field or "(not used)" for c in table.columns}
-    book, today = chain_book(atlas), today or date.today()
-    history: dict[str, list[ReviewStep]] = {}
-    for s in store.reviews():
-        history.setdefault(s.unit_code, []).append(s)
-    records: dict[str, list] = {}
-    for d in [*store.decisions(), *store.revocations()]:
-        records.setdefault(d.unit_code, []).append(d)
-    steps: list[tuple[int, ReviewStep, Decision | None]] = []
-    for row in table.rows:
-        report.rows_read += 1
-        values = {
-            c.field: voc.text(row.values[c.index]) for c in table.columns if c.field and c.index < len(row.values)
-        }
-        for k, v in (defaults or {}).items():
-            if not values.get(k) and v:
-                values[k] = v
-        try:
-            step, decision = _row(values, book, history, records, today)
-        except (ValueError, InvalidParameterError) as exc:
-            column, _, problem = str(exc).partition(": ")
-            column = column if column in FIELDS else None
-            report.errors.append({"row": row.number, "column": column, "value": values.get(column) if column else None,
-                                  "problem": problem if column else str(exc), "candidates": []})  # fmt: skip
-            continue
-        history.setdefault(step.unit_code, []).append(replace(step, id=-row.number))
-        if decision is not None:
-            records.setdefault(step.unit_code, []).append(decision)
-        steps.append((row.number, step, decision))
+    steps = _check_rows(table, store, chain_book(atlas), defaults or {}, today or date.today(), report)
     report.rows_ok = len(steps)
     if report.errors:
         return report
@@ -142,6 +111,44 @@ def import_reviews(
                 report.written.append({"row": number, "kind": "decision", "id": step.decision_id})
             report.written.append({"row": number, "kind": "review", "id": w.add_review(step)})
     return report
+
+
+def _require(path, table, defaults: dict | None) -> None:
+    have = {c.field for c in table.columns if c.field} | {k for k, v in (defaults or {}).items() if v}
+    missing = [f for f in REQUIRED if f not in have]
+    if missing:
+        found = ", ".join(str(c) for c in table.columns)
+        raise SourceError(str(path), f"no {', '.join(missing)} column; columns: {found}; reviews need {list(FIELDS)}")
+
+
+def _check_rows(table, store: StatusStore, book, defaults: dict, today: date, report: ImportReport) -> list[tuple]:
+    """Every row checked against the store and the rows above it; problems go to ``report``."""
+    history: dict[str, list[ReviewStep]] = {}
+    for s in store.reviews():
+        history.setdefault(s.unit_code, []).append(s)
+    records: dict[str, list] = {}
+    for d in [*store.decisions(), *store.revocations()]:
+        records.setdefault(d.unit_code, []).append(d)
+    steps: list[tuple[int, ReviewStep, Decision | None]] = []
+    for row in table.rows:
+        report.rows_read += 1
+        values = {
+            c.field: voc.text(row.values[c.index]) for c in table.columns if c.field and c.index < len(row.values)
+        }
+        values |= {k: v for k, v in defaults.items() if v and not values.get(k)}
+        try:
+            step, decision = _row(values, book, history, records, today)
+        except (ValueError, InvalidParameterError) as exc:
+            column, _, problem = str(exc).partition(": ")
+            column = column if column in FIELDS else None
+            report.errors.append({"row": row.number, "column": column, "value": values.get(column) if column else None,
+                                  "problem": problem if column else str(exc), "candidates": []})  # fmt: skip
+            continue
+        history.setdefault(step.unit_code, []).append(replace(step, id=-row.number))
+        if decision is not None:
+            records.setdefault(step.unit_code, []).append(decision)
+        steps.append((row.number, step, decision))
+    return steps
 
 
 def _row(values: dict, book, history: dict, records: dict, today: date) -> tuple[ReviewStep, Decision | None]:
