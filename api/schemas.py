@@ -256,6 +256,7 @@ class Dossier(Open):
     progress: dict[str, Any]
     history: list[dict[str, Any]]
     lineage: dict[str, Any]
+    present: dict[str, Any] | None = None
 
 
 class ListVersion(Open):

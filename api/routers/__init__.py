@@ -16,6 +16,7 @@ from api.routers import (
     planner_pages,
     planning,
     present,
+    review_pages,
     reviews,
     search,
     status,
@@ -23,6 +24,6 @@ from api.routers import (
 )
 
 ROUTERS = [health.router, home.router, boundaries.router, status.router, layers.router, ogc.router, pages.router]
-ROUTERS += [planning.router, present.router, search.router, planner_pages.router]
+ROUTERS += [planning.router, present.router, search.router, planner_pages.router, review_pages.router]
 ROUTERS += [decisions.router, reviews.router, imports.router, audit.router, tokens.router, embed.router]
 ROUTERS += [documents.router, document_pages.router]

@@ -17,6 +17,7 @@ from geo_ntm.palette import COLORS, NO_DATA, OUTLINE, PATTERN_INK, PATTERNS
 from geo_ntm.planning import commune_dossier, difficult_communes, list_versions, reform_view
 from geo_ntm.planning.lists import planning_day
 from geo_ntm.planning.rows import reference_set
+from geo_ntm.present import present_standing
 from geo_ntm.status.levels import LABELS
 from geo_ntm.when import today
 
@@ -213,6 +214,7 @@ def commune_page(
     if unit["valid_from"] >= atlas.reform_date:
         reform = reform_view(snap, code, d["date"])
     d["lineage"] = _lineage_links(d["lineage"], lang)
+    d["present"] = present_standing(snap.book, snap.progress, d["unit"]["uid"], date.fromisoformat(d["date"]))
     before_reform = min(date.fromisoformat(d["date"]), atlas.reform_date - timedelta(days=1))
     map_day = planning_day(snap.records, atlas, before_reform)
     west, south, east, north = (float(v) for v in unit["geometry"].bounds)
@@ -228,7 +230,8 @@ def commune_page(
         "min_date": atlas.covered_from.isoformat(),
         "max_total": max([v["total"] or 0 for v in d["villages"]] + [1]),
         "target": d["progress"]["target"] or DEFAULT_TARGET,
-        "illustrative": "illustrative" in _sources(d),
+        "illustrative": "illustrative" in _sources(d) | {(d["present"] or {}).get("source")},
+        "present": d["present"],
         "map_href": "/planning/map?" + urlencode({"lang": lang, "date": map_day.isoformat()}),
     }
     context["config"] = _script_config(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 import orjson
@@ -12,13 +13,22 @@ from api.deps import SnapshotDep, WhenDep
 from api.schemas import DifficultCommunes, Dossier, ListVersion, documented
 from geo_ntm.planning import commune_dossier, difficult_communes, list_versions, ranking_csv, ranking_xlsx, reform_view
 from geo_ntm.planning.lists import planning_day
+from geo_ntm.present import present_standing
 
 router = APIRouter(prefix="/api/planning", tags=["planning"])
 
 Sort = Literal["closest", "gap", "share", "name"]
 Format = Literal["json", "csv", "xlsx", "geojson"]
 StatusKey = Literal[
-    "chua_dat", "dat_chuan", "hoan_thanh", "nang_cao", "kieu_mau", "cho_ra_soat", "khong_ap_dung", "khong_du_lieu"
+    "chua_dat",
+    "dat_chuan",
+    "hoan_thanh",
+    "nang_cao",
+    "kieu_mau",
+    "hien_dai",
+    "cho_ra_soat",
+    "khong_ap_dung",
+    "khong_du_lieu",
 ]
 CodeP = Annotated[str, Path(pattern=r"^\d{5}$", description="five-digit commune code, e.g. 07624")]
 TextQ = Annotated[str | None, Query(min_length=1, max_length=100)]
@@ -67,8 +77,12 @@ def difficult(
 
 @router.get("/communes/{code}", response_model=Dossier)
 def dossier(snap: SnapshotDep, code: CodeP, when: WhenDep) -> dict:
-    """One commune: decisions, lineage, villages, list membership, criteria (default: its latest version)."""
-    return commune_dossier(snap, code, when.as_of if when.asked else None)
+    """One commune: decisions, lineage, villages, list membership, criteria (default: its latest version);
+    from 2026 (or for a commune formed by the 2025 reform), ``present``: its group, the 2026-2030 criteria
+    met / not met / not assessed, its review steps and its former communes."""
+    d = commune_dossier(snap, code, when.as_of if when.asked else None)
+    d["present"] = present_standing(snap.book, snap.progress, d["unit"]["uid"], date.fromisoformat(d["date"]))
+    return d
 
 
 @router.get("/lists", response_model=list[ListVersion])

@@ -59,6 +59,7 @@ ROUTES = {
     "/embed/district/{code}": ["/embed/district/219?{when}"],
     "/share": [f"/share?{{when}}&layer={layer}" for layer in ("communes", "districts", "dbkk")],
     "/planning/map": ["/planning/map?{when}"],
+    "/planning/reviews": ["/planning/reviews?{when}"],
     "/api/status": [f"/api/status?{{when}}&level={lv}" for lv in LEVELS],
     "/api/summary": ["/api/summary?{when}"],
     "/api/layers/{layer_id}.geojson": [f"/api/layers/{layer}.geojson?{{when}}&zoom=9" for layer in LAYERS],

@@ -71,6 +71,13 @@ def test_a_recognition_through_the_api_moves_the_unit_on_the_map_and_board_and_i
     assert on_board["review_state"] == "recognised" and on_board["status"] == "dat_chuan"
     recognised_only = client.get("/api/review-board", params={"state": "recognised"}).json()["rows"]
     assert code in {x["code"] for x in recognised_only}
+    page = client.get("/planning/reviews", params={"state": "recognised", "lang": "en"}).text
+    assert name in page and "T-99/QĐ-UBND" in page
+    assert name not in client.get("/planning/reviews", params={"state": "not_started", "lang": "en"}).text
+    dossier = client.get(f"/planning/communes/{code}", params={"lang": "en"}).text
+    for words in ("Review after the merger", "Recognised", "Commune group", "Science, technology and digital "
+                  "transformation", "The former communes before the merger", "T-1/BC-UBND"):  # fmt: skip
+        assert words in dossier, words
 
     audit = client.get("/api/audit", params={"table": "reviews"}, headers=tok["admin"]).json()
     assert {e["record_id"] for e in audit["items"]} >= {str(made["id"])}
