@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import CatalogDep, LangDep, SettingsDep, SnapshotDep, WhenDep
+from api.deps import CatalogDep, LangDep, SettingsDep, SnapshotDep, StatusDep, WhenDep
 from api.templating import templates
 from geo_ntm.errors import InvalidParameterError
 from geo_ntm.i18n import day_text, section, text
 from geo_ntm.palette import COLORS
+from geo_ntm.present import present_overview
 from geo_ntm.render.printmap import print_map
 from geo_ntm.render.statusmap import MapSpec, status_map
 from geo_ntm.status.levels import LABELS
 from geo_ntm.status.model import METRICS
+from geo_ntm.status.review import LABELS as REVIEW_LABELS
+from geo_ntm.status.review import PAST_LABELS
 from geo_ntm.status.summary import summary
-from geo_ntm.when import When, absence, level_period, today, years
+from geo_ntm.when import When, absence, for_unit, level_period, today, years
 
 router = APIRouter(include_in_schema=False)
 
@@ -107,6 +110,7 @@ def print_page(
     lang: LangDep,
     catalog: CatalogDep,
     snap: SnapshotDep,
+    service: StatusDep,
     fmt: Literal["png", "pdf"],
     when: WhenDep,
     level: Level = "commune",
@@ -138,6 +142,7 @@ def print_page(
         source_line=sources_line(lang, [], bool((frame["source"] == "illustrative").any())),
         note=note.text(lang) if note is not None else None,
         outline=provinces[provinces["code"] == province],
+        facts=_facts(service, when, province, lang) if level == "commune" else None,
     )
     media = "image/png" if fmt == "png" else "application/pdf"
     filename = f"ntm-{level}-{province}-{when.key}.{fmt}"
@@ -150,15 +155,24 @@ def dashboard(
     lang: LangDep,
     catalog: CatalogDep,
     snap: SnapshotDep,
+    service: StatusDep,
     when: WhenDep,
     province: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
 ) -> HTMLResponse:
-    """The figures the province reports, by district, against the plan, with the map (default: today)."""
-    provinces = catalog.atlas.units_on(when.as_of, "province")
+    """The present (2026-2030) by default; on a past date or year, the figures the province reported then.
+
+    A province that no longer exists (old Bắc Ninh, 27) opens on its last day, and says so.
+    """
+    atlas = catalog.atlas
+    if province is not None:
+        when = for_unit(atlas, when, "province", province)
+    provinces = atlas.units_on(when.as_of, "province")
     if province is not None and province not in set(provinces["code"]):
         raise InvalidParameterError(
             f"province {province} did not exist on {when.as_of}; then: {sorted(provinces['code'])}"
         )
+    if when.year is None and when.as_of >= atlas.reform_date:
+        return _present_dashboard(request, lang, service, when, province, provinces)
     s = summary(snap.book, snap.records, year=when.year, day=when.day, province=province)
     villages_new = next((r["reported"] for r in s["reported"] if r["metric"] == "villages_kieu_mau_new"), None)
     t = section(lang, "dashboard")
@@ -180,9 +194,72 @@ def dashboard(
         "sources": sources_line(
             lang, [r["citation"] for r in s["reported"]] + [g["citation"] for g in s["targets"]], s["illustrative"]
         ),
-        "notes": [n[lang] for n in s["notes"]],
+        "notes": ([when.note.text(lang)] if when.note else []) + [n[lang] for n in s["notes"]],
         "print_query": urlencode(query),
-        "map_query": urlencode({**when.params, "lang": lang, "history": "false"}),
-        "pct": lambda v: "—" if v is None else f"{v * 100:.1f}%".replace(".", "," if lang == "vi" else "."),
+        "map_query": urlencode({**when.params, "lang": lang, "history": "false", "province": s["province"]}),
+        "pct": lambda v: _pct(v, lang),
     }
     return templates.TemplateResponse(request, "dashboard.html", context)
+
+
+def _facts(service, when: When, province: str, lang: str) -> list[str] | None:
+    """The dashboard's key figures of the present, printed beside the map (None before the reform)."""
+    if when.year is not None or when.as_of < service.atlas.reform_date:
+        return None
+    o = present_overview(service, when.as_of, province)
+    c, t = o["communes"], section(lang, "printmap")
+    lines = [
+        t["facts_communes"].format(total=c["communes_total"], wards=c["wards_and_towns"], ntm=c["communes_ntm"],
+                                   awaiting=c["communes_awaiting_review"],
+                                   not_recognised=c["by_review_state"]["not_recognised"]),
+    ]  # fmt: skip
+    if o["transition"] and c["review_units"]:
+        states = " · ".join(f"{n} {REVIEW_LABELS[lang][s].lower()}" for s, n in c["by_review_state"].items() if n)
+        lines.append(t["facts_review"].format(formed=day_text(o["transition"]["formed_on"], lang), states=states))
+    if c.get("criteria_total"):
+        lines.append(t["facts_progress"].format(assessed=c["assessed_2026_2030"], total=c["criteria_total"],
+                                                all_met=c["all_criteria_met_2026_2030"]))  # fmt: skip
+    for g in o["goals"]:
+        title = g["title_en"] if lang == "en" else g["title_vi"]
+        lines.append(
+            t["facts_goal"].format(deadline=day_text(g["deadline"], lang), goal=title, now=_pct(g["current"], lang))
+        )
+    return lines
+
+
+def _pct(v: float | None, lang: str) -> str:
+    return "—" if v is None else f"{v * 100:.1f}%".replace(".", "," if lang == "vi" else ".")
+
+
+def _present_dashboard(request: Request, lang: str, service, when: When, province, provinces) -> HTMLResponse:
+    """Today's dashboard: review states, 2026-2030 standing, 2030 goals, the transition, 2021-2025 as history."""
+    o = present_overview(service, when.as_of, province)
+    formed = o["transition"]["formed_on"] if o["transition"] else None
+    query = {**when.params, "lang": lang, "province": o["province"]}
+    citations = [g["citation"] for g in o["goals"]] + [f["citation"] for f in o["followed"]]
+    context = {
+        "lang": lang,
+        "t": {**section(lang, "dashboard"), **section(lang, "dashboard_present")},
+        "o": o,
+        "c": o["communes"],
+        "day": when.day.isoformat() if when.day else "",
+        "today": today().isoformat(),
+        "label": when.label(lang),
+        "years": years(service.atlas),
+        "provinces": list(zip(provinces["code"], provinces["name"])),
+        "labels": LABELS[lang],
+        "state_labels": REVIEW_LABELS[lang],
+        "past_labels": PAST_LABELS[lang],
+        "palette": COLORS,
+        "formed": day_text(formed, lang) if formed else "",
+        "before": day_text(date.fromisoformat(formed) - timedelta(days=1), lang) if formed else "",
+        "dtext": lambda d: day_text(d, lang),
+        "notes": [when.note.text(lang)] if when.note else [],
+        "sources": sources_line(lang, citations, o["illustrative"]),
+        "print_query": urlencode(query),
+        "map_query": urlencode({**when.params, "lang": lang, "history": "false", "province": o["province"]}),
+        "board_href": "/planning/reviews?" + urlencode({**when.params, "lang": lang}),
+        "page_of": lambda code: f"/planning/communes/{code}?" + urlencode({**when.params, "lang": lang}),
+        "pct": lambda v: _pct(v, lang),
+    }
+    return templates.TemplateResponse(request, "dashboard_present.html", context)

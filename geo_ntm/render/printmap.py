@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from collections import Counter
 
 import geopandas as gpd
@@ -36,6 +37,7 @@ def print_map(
     dpi: int = 150,
     note: str | None = None,
     outline: gpd.GeoDataFrame | None = None,
+    facts: list[str] | None = None,
 ) -> bytes:
     """Render a status layer (``status`` column) as a one-page A4 landscape map.
 
@@ -55,6 +57,11 @@ def print_map(
     outline : GeoDataFrame, optional
         The area drawn in grey under the units (the province), so that a map of no units still
         shows where it is; its extent is used when ``frame`` is empty.
+    facts : list of str, optional
+        Lines printed under the legend (the dashboard's key figures, for a print of the present).
+
+    Units awaiting review whose former communes were all (or some) NTM are marked with green
+    circles (rings), the constituents' past, as on the web map (``constituents_past`` column).
     """
     if fmt not in ("png", "pdf"):
         raise ValueError(f"format {fmt!r} is not png or pdf")
@@ -72,6 +79,7 @@ def print_map(
     hatched = merc[statuses.isin(HATCHED)]
     if len(hatched):
         hatched.plot(ax=ax, facecolor="none", edgecolor="#7a3d00", hatch="////", linewidth=0)
+    pasts = _past_marks(ax, merc, statuses)
     if districts is not None and len(districts):
         districts.to_crs(3857).boundary.plot(ax=ax, color=DISTRICT_OUTLINE, linewidth=1.0)
     ax.set_axis_off()
@@ -87,6 +95,11 @@ def print_map(
         for s in LEGEND_ORDER
         if counts.get(s)
     ]
+    past_labels = section(lang, "printmap")["past"]
+    at = next((i for i, h in enumerate(handles) if h.get_label().startswith(labels["cho_ra_soat"])), len(handles))
+    for past, (mark, n) in reversed(pasts.items()):
+        handles.insert(at + 1, Patch(facecolor=COLORS["cho_ra_soat"], edgecolor=PAST_INK, hatch=mark,
+                                     label=f"  {past_labels[past]} ({n})"))  # fmt: skip
     fig.legend(
         handles=handles,
         loc="upper left",
@@ -102,6 +115,9 @@ def print_map(
     fig.text(0.03, 0.03, source_line, fontsize=7, color="#333333", wrap=True)
     if illustrative:
         fig.text(0.73, 0.95, t["illustrative"], fontsize=9, fontweight="bold", color="#9c2700", va="top", wrap=True)
+    if facts:
+        lines = [textwrap.fill(f, 50) for f in facts]
+        fig.text(0.73, 0.50, "\n".join(lines), fontsize=7.5, va="top", color="#222222", linespacing=1.45)
     if note:
         ax.text(0.5, 0.5, note, transform=ax.transAxes, ha="center", va="center", fontsize=11, wrap=True,
                 bbox={"facecolor": "white", "edgecolor": "#4a6f96", "boxstyle": "round,pad=0.6"})  # fmt: skip
@@ -111,6 +127,24 @@ def print_map(
     fig.savefig(out, format=fmt, dpi=dpi, metadata={"Title": title} if fmt == "pdf" else None)
     plt.close(fig)
     return out.getvalue()
+
+
+PAST_INK = "#1b7837"
+#: Matplotlib hatches for the former communes' past of a unit awaiting review.
+PAST_HATCHES = {"all_ntm": "o", "some_ntm": "."}
+
+
+def _past_marks(ax, merc: gpd.GeoDataFrame, statuses) -> dict:
+    """Draw the constituents' past over units awaiting review; returns {past: (hatch, count)} drawn."""
+    if "constituents_past" not in merc:
+        return {}
+    out = {}
+    for past, mark in PAST_HATCHES.items():
+        chosen = merc[(statuses == "cho_ra_soat") & (merc["constituents_past"] == past)]
+        if len(chosen):
+            chosen.plot(ax=ax, facecolor="none", edgecolor=PAST_INK, hatch=mark, linewidth=0)
+            out[past] = (mark, len(chosen))
+    return out
 
 
 def _scale_bar(ax, frame: gpd.GeoDataFrame) -> None:
