@@ -85,7 +85,8 @@ def test_the_map_of_today_in_a_browser_second_variable_views_and_table(tmp_path)
         assert "Former communes (to 30 Jun 2025), not the new unit's status" in legend
         assert "All former communes were NTM" in legend and "Review after the merger" in legend
         fills = page.evaluate(
-            "Object.values(window.ntmMap.layer._layers).map(l => l.options.fillColor).filter(f => f.indexOf('cho_ra_soat-') > 0).length"
+            "Object.values(window.ntmMap.layer._layers).map(l => l.options.fillColor)"
+            ".filter(f => f.indexOf('cho_ra_soat-') > 0).length"
         )
         assert fills > 0  # awaiting-review units drawn with their former communes' past
         page.page.select_option(".ntm-controls select >> nth=1", "progress")
