@@ -35,6 +35,31 @@ STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("geo_ntm.api")
 
 
+#: What /docs says first: the present as well as the history.
+DESCRIPTION = """Maps and figures of the NTM programme over the units of any date, from 2010 to today.
+
+**Today (2026-2030)** — the new Bắc Ninh after the 2025 reorganisation, under Decision 51/2025/QĐ-TTg:
+the communes formed by the merger await review unless recognised by a decision of their own;
+`/api/review-board` lists them with their review state, their former communes' last 2021-2025
+status and share of area, their commune group and what each still needs under the 2026-2030
+criteria (met / not met / not assessed; the thresholds per group are not in our sources);
+`/api/overview` gives the dashboard of today; `/api/targets/followed` judges targets set on units
+that no longer exist on their last day. Editors record review steps with `POST /api/reviews` (a
+recognition writes its decision too) or import them (`POST /api/imports?records=reviews`).
+
+Pages: `/dashboard` (today by default), `/maps/status` (`view=progress` for the 2026-2030
+criteria), `/planning/reviews` (the review board), `/planning/communes/{code}` (a commune's
+dossier). Records marked `illustrative` are not official figures.
+"""
+TAGS = [
+    {
+        "name": "present",
+        "description": "Today under the 2026-2030 programme: review board, overview, targets followed.",
+    },
+    {"name": "reviews", "description": "Review steps of communes formed by a merger (editor writes, public reads)."},
+]
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; ``settings`` default to the environment (``GEO_NTM_*``)."""
     settings = settings or Settings()
@@ -61,6 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="geo-ntm",
         version=__version__,
         summary="New Rural Development (Nông thôn mới) status over Vietnam's changing administrative units",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
