@@ -9,11 +9,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import SettingsDep, StatusDep
-from api.document_text import PAGE
 from api.i18n import language
 from api.routers.documents import DocumentId, DocumentsDep, ReaderDep
 from api.templating import templates
 from geo_ntm.errors import InvalidParameterError, NotFoundError
+from geo_ntm.i18n import section
 from geo_ntm.palette import COLORS, NO_DATA, OUTLINE
 from geo_ntm.paths import ROOT
 from geo_ntm.status.levels import LABELS
@@ -30,7 +30,7 @@ FORM_WAIT = 3.0
 def upload_page(request: Request, settings: SettingsDep) -> HTMLResponse:
     """The upload form."""
     lang = language(request)
-    t = PAGE[lang]
+    t = section(lang, "documents_page")
     context = {"lang": lang, "t": t, "limit": t["limits"].format(mb=f"{settings.max_upload_bytes / 1048576:g}"),
                "example": EXAMPLE.is_file(), "public": settings.public_documents}  # fmt: skip
     return templates.TemplateResponse(request, "documents.html", context)
@@ -75,7 +75,7 @@ def document_page(
     with the token the upload form kept (a browser cannot send one on a plain navigation).
     """
     lang = language(request)
-    t = PAGE[lang]
+    t = section(lang, "documents_page")
     if settings.public_documents:
         doc = documents.get(doc_id, text=False, checks=False)
     else:

@@ -33,6 +33,8 @@ and so no later than that fact's date). Before a bound the status is unknown, no
 
 from __future__ import annotations
 
+from geo_ntm.i18n import LANGUAGES, section
+
 RANK = {"chua_dat": 0, "dat_chuan": 1, "hoan_thanh": 1, "nang_cao": 2, "kieu_mau": 3, "hien_dai": 2}
 ACHIEVED = ("dat_chuan", "hoan_thanh", "nang_cao", "kieu_mau", "hien_dai")
 #: The 2021-2025 levels above NTM, counted as "advanced" (a model commune is also advanced).
@@ -63,46 +65,9 @@ GRANTABLE = {
     "province": ("hoan_thanh",),
 }
 
-LABELS = {
-    "vi": {
-        "chua_dat": "Chưa đạt chuẩn",
-        "dat_chuan": "Đạt chuẩn NTM",
-        "hoan_thanh": "Hoàn thành nhiệm vụ xây dựng NTM",
-        "nang_cao": "NTM nâng cao",
-        "kieu_mau": "NTM kiểu mẫu",
-        "cho_ra_soat": "Chờ rà soát (sau sắp xếp)",
-        "khong_ap_dung": "Không thuộc diện (phường, thị trấn)",
-        "khong_du_lieu": "Chưa có dữ liệu",
-        "hien_dai": "Xã NTM hiện đại (thí điểm)",
-    },
-    "en": {
-        "chua_dat": "Not yet NTM",
-        "dat_chuan": "NTM standard",
-        "hoan_thanh": "Completed the NTM mission",
-        "nang_cao": "Advanced NTM",
-        "kieu_mau": "Model NTM",
-        "cho_ra_soat": "Awaiting review (merged unit)",
-        "khong_ap_dung": "Not applicable (ward, town)",
-        "khong_du_lieu": "No data",
-        "hien_dai": "Modern NTM commune (pilot)",
-    },
-}
-PRECISION_LABELS = {
-    "vi": {
-        "day": "",
-        "month": "chỉ biết tháng",
-        "year": "chỉ biết năm",
-        "by": "công nhận không muộn hơn ngày này",
-        "inferred": "suy ra, không muộn hơn ngày này",
-    },
-    "en": {
-        "day": "",
-        "month": "month only",
-        "year": "year only",
-        "by": "recognised on or before this date",
-        "inferred": "inferred, on or before this date",
-    },
-}
+#: Status names and date precisions in both languages, from the message catalogues.
+LABELS = {lang: section(lang, "status_label") for lang in LANGUAGES}
+PRECISION_LABELS = {lang: section(lang, "precision_label") for lang in LANGUAGES}
 
 
 def rank(level: str) -> int:
