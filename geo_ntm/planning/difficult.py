@@ -16,6 +16,7 @@ import pandas as pd
 
 from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.errors import InvalidParameterError
+from geo_ntm.i18n import LANGUAGES, text
 from geo_ntm.status.model import DifficultyList, PlanTarget
 from geo_ntm.status.snapshot import Snapshot
 
@@ -74,41 +75,27 @@ class DifficultCommunes:
         }
 
     def notes(self) -> list[dict]:
+        days = {"vi": f"{self.day:%d/%m/%Y}", "en": self.day.isoformat()}
+        last = {"vi": _vi_days(self.followed), "en": ", ".join(sorted(self.followed))}
         out = []
         if not self.list_in_force:
-            out.append(
-                {
-                    "vi": f"Danh sách {self.commune_list.id} không có hiệu lực vào ngày {self.day:%d/%m/%Y}",
-                    "en": f"List {self.commune_list.id} was not in force on {self.day.isoformat()}",
-                }
-            )
+            out.append(self._note("list_not_in_force", list=self.commune_list.id, day=days))
         if self.followed:
-            last = ", ".join(sorted(self.followed))
-            out.append(
-                {
-                    "vi": f"Các xã trong danh sách không còn tồn tại vào ngày {self.day:%d/%m/%Y} (sắp xếp đơn vị hành "
-                    f"chính): số liệu là của ngày cuối cùng các xã còn tồn tại ({_vi_days(self.followed)}), mỗi xã "
-                    "kèm đơn vị hiện nay chứa nó. Các huyện mà mục tiêu đặt ra cũng không còn tồn tại.",
-                    "en": f"The listed communes no longer existed on {self.day.isoformat()} (reorganisation): the "
-                    f"figures are those of their last day ({last}), each with the unit that holds it now. The "
-                    "districts the target was set on no longer exist either.",
-                }
-            )
+            out.append(self._note("followed", day=days, last=last))
         elif self.reorganised:
-            out.append(
-                {
-                    "vi": f"{len(self.reorganised)} xã trong danh sách không còn tồn tại vào ngày này (sắp xếp)",
-                    "en": f"{len(self.reorganised)} listed communes did not exist as such on this date",
-                }
-            )
+            out.append(self._note("reorganised", count=len(self.reorganised)))
         if any(r["source"] == "illustrative" for r in self.rows) or self.commune_list.source == "illustrative":
-            out.append(
-                {
-                    "vi": "Có dữ liệu minh họa, không phải số liệu chính thức",
-                    "en": "Includes illustrative data, not official records",
-                }
-            )
+            out.append(self._note("illustrative"))
         return out
+
+    @staticmethod
+    def _note(key: str, **values) -> dict:
+        """A note in both languages; a value given as ``{lang: text}`` is written per language."""
+
+        def filled(lang: str) -> dict:
+            return {k: v[lang] if isinstance(v, dict) else v for k, v in values.items()}
+
+        return {lang: text(lang, f"difficult_note.{key}", **filled(lang)) for lang in LANGUAGES}
 
     def frame(self, geometry: bool = False) -> pd.DataFrame:
         """The rows as a DataFrame (a GeoDataFrame in EPSG:4326 with ``geometry=True``)."""

@@ -24,10 +24,11 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from geo_ntm.boundaries.overlaps import overlaps
 from geo_ntm.errors import InvalidParameterError
+from geo_ntm.i18n import both
 from geo_ntm.layers.exports import csv_bytes, xlsx_bytes
 from geo_ntm.names import english
-from geo_ntm.search import overlaps
 from geo_ntm.status.derive import past_of
 from geo_ntm.status.levels import LABELS
 from geo_ntm.status.model import REVIEW_STATES
@@ -85,39 +86,14 @@ class ReviewBoard:
         }
 
     def notes(self) -> list[dict]:
-        out = [
-            {
-                "vi": "Dân số của các đơn vị cũ không có trong nguồn của chúng tôi: chỉ có tỷ lệ diện tích.",
-                "en": "The population of the former units is not in our sources: shares are of area only.",
-            }
-        ]
+        keys = ["population_unknown"]
         if self.set_id:
-            out.append(
-                {
-                    "vi": "Ngưỡng từng chỉ tiêu theo nhóm xã (QĐ 51/2025/QĐ-TTg) không có trong nguồn: đạt / chưa đạt "
-                    "là theo kết quả đánh giá đã ghi nhận, không do hệ thống tự tính.",
-                    "en": "The indicator thresholds per commune group (Decision 51/2025/QĐ-TTg) are not in our "
-                    "sources: "
-                    "met / not met is what the recorded assessment says, never computed here.",
-                }
-            )
+            keys.append("thresholds_unknown")
         if any(r["reported_change"] for r in self.all_rows):
-            out.append(
-                {
-                    "vi": "Một số xã được các bộ dữ liệu mở báo là đã thành phường (NQ 388/NQ-UBTVQH16, 2026); văn bản "
-                    "nghị quyết chưa được xác nhận, nên bản đồ vẫn thể hiện là xã.",
-                    "en": "Open datasets report that some communes became wards (Resolution 388/NQ-UBTVQH16, 2026); "
-                    "the resolution's text is not confirmed, so the map still shows them as communes.",
-                }
-            )
+            keys.append("reported_wards")
         if any(r["source"] == "illustrative" for r in self.all_rows):
-            out.append(
-                {
-                    "vi": "Có dữ liệu minh họa (nhóm xã, đánh giá, các bước rà soát), không phải số liệu chính thức.",
-                    "en": "Includes illustrative data (groups, assessments, review steps), not official records.",
-                }
-            )
-        return out
+            keys.append("illustrative")
+        return [both(f"board_note.{key}") for key in keys]
 
     def as_dict(self) -> dict:
         return {

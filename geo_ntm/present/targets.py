@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+from geo_ntm.boundaries.overlaps import overlaps
 from geo_ntm.errors import DateOutOfRangeError
 from geo_ntm.planning import difficult_communes
-from geo_ntm.search import overlaps
 from geo_ntm.status.levels import LABELS, RANK
 from geo_ntm.status.model import PlanTarget
 from geo_ntm.status.service import StatusService

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from geo_ntm.errors import InvalidParameterError
+from geo_ntm.i18n import LANGUAGES, section
 from geo_ntm.names import short_key
 
 from .derive import StatusBook
@@ -27,37 +28,9 @@ from .model import REVIEW_STEPS, ReviewStep
 
 #: Order of the steps within one round of review; a round ends with recognised or not_recognised.
 ORDER = {"self_assessed": 1, "verified": 2, "recognised": 3, "not_recognised": 3}
-LABELS = {
-    "vi": {
-        "not_started": "Chưa bắt đầu",
-        "self_assessed": "Đã tự đánh giá",
-        "verified": "Đã thẩm định",
-        "recognised": "Đã công nhận",
-        "not_recognised": "Không công nhận",
-    },
-    "en": {
-        "not_started": "Not started",
-        "self_assessed": "Self-assessed",
-        "verified": "Verified",
-        "recognised": "Recognised",
-        "not_recognised": "Not recognised",
-    },
-}
+LABELS = {lang: section(lang, "review_state") for lang in LANGUAGES}
 #: What the constituents held the day before the merger (a second reading, never the unit's status).
-PAST_LABELS = {
-    "vi": {
-        "all_ntm": "Mọi xã cũ đã đạt chuẩn NTM",
-        "some_ntm": "Một phần xã cũ đã đạt chuẩn NTM",
-        "none_ntm": "Không xã cũ nào đạt chuẩn NTM",
-        "unknown": "Xã cũ chưa có dữ liệu",
-    },
-    "en": {
-        "all_ntm": "All former communes were NTM",
-        "some_ntm": "Some former communes were NTM",
-        "none_ntm": "No former commune was NTM",
-        "unknown": "Former communes: no data",
-    },
-}
+PAST_LABELS = {lang: section(lang, "review_past") for lang in LANGUAGES}
 
 
 def latest_reorganisation(atlas, day: date) -> date | None:
