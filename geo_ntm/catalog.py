@@ -16,6 +16,7 @@ import geopandas as gpd
 import shapely
 
 from geo_ntm.errors import InvalidParameterError, NotFoundError
+from geo_ntm.i18n import pairs
 from geo_ntm.layers.simplify import simplify_for_zoom, zoom_band
 from geo_ntm.layers.tiles import check_bbox
 from geo_ntm.status.layer import COLUMNS
@@ -74,63 +75,8 @@ LAYERS = {
         ),
     )
 }
-FIELDS = {
-    "code": ("Mã đơn vị (GSO)", "GSO unit code"),
-    "uid": ("Mã phiên bản (mã@ngày hiệu lực)", "Version id"),
-    "name": ("Tên", "Name (Vietnamese)"),
-    "name_en": ("Tên tiếng Anh", "English name"),
-    "type": ("Loại đơn vị", "Unit type"),
-    "parent_code": ("Mã đơn vị cấp trên", "Parent unit code"),
-    "parent_name": ("Đơn vị cấp trên", "Parent unit"),
-    "province_code": ("Mã tỉnh", "Province code"),
-    "status": ("Mức đạt (mã)", "Status key"),
-    "status_vi": ("Mức đạt", "Status (Vietnamese)"),
-    "status_en": ("Mức đạt (tiếng Anh)", "Status (English)"),
-    "rank": ("Bậc", "Rank 0-3"),
-    "decision_no": ("Số quyết định", "Decision number"),
-    "decision_signed": ("Ngày ký", "Signed on"),
-    "decision_precision": ("Độ chính xác ngày ký", "Precision of the signing date"),
-    "year_label": ("Năm công nhận", "Recognition year ('năm')"),
-    "authority": ("Cơ quan", "Authority"),
-    "criteria_set": ("Bộ tiêu chí", "Criteria set"),
-    "criteria_met": ("Tiêu chí đạt", "Criteria met"),
-    "criteria_total": ("Số tiêu chí", "Number of criteria"),
-    "criteria_source": ("Nguồn tiêu chí", "Criteria from"),
-    "review_vi": ("Chờ rà soát: đơn vị cũ", "Awaiting review detail (vi)"),
-    "review_en": ("Chờ rà soát (tiếng Anh)", "Awaiting review detail"),
-    "constituents": ("Đơn vị cũ hợp thành", "Constituents"),
-    "formed_on": ("Ngày hình thành", "Formed on"),
-    "held_before": ("Mức đạt trước khi thành phường/thị trấn", "Level held before becoming a ward/town"),
-    "review_state": ("Rà soát sau sắp xếp: bước", "Review of the merged unit: state"),
-    "review_on": ("Rà soát: ngày", "Review: date of the step"),
-    "review_document": ("Rà soát: văn bản", "Review: document"),
-    "review_source": ("Rà soát: nguồn", "Review: data source label"),
-    "constituents_past": (
-        "Đơn vị cũ (đến 30/6/2025) đạt chuẩn NTM: tất cả / một phần / không",
-        "Constituents' past: all / some / none NTM",
-    ),
-    "known_by": ("Công nhận không muộn hơn ngày (trước đó: chưa rõ)", "Recognised on or before (unknown before)"),
-    "commune_group": ("Nhóm xã (2026-2030)", "Commune group (2026-2030)"),
-    "group_source": ("Nhóm xã: nguồn", "Commune group: data source label"),
-    "progress_set": ("Bộ tiêu chí của giai đoạn", "Criteria set of the period"),
-    "progress_met": ("Tiêu chí đạt (2026-2030)", "Criteria met (2026-2030)"),
-    "progress_not_met": ("Tiêu chí chưa đạt (2026-2030)", "Criteria not met (2026-2030)"),
-    "progress_unknown": ("Tiêu chí chưa đánh giá (2026-2030)", "Criteria not assessed (2026-2030)"),
-    "progress_total": ("Số tiêu chí (2026-2030)", "Number of criteria (2026-2030)"),
-    "progress_as_of": ("Đánh giá 2026-2030 ngày", "2026-2030 assessment as of"),
-    "progress_source": ("Đánh giá 2026-2030: nguồn", "2026-2030 assessment: data source label"),
-    "source": ("Nguồn dữ liệu", "Data source label"),
-    "citation": ("Trích dẫn", "Citation"),
-    "dbkk": ("Xã ĐBKK", "Especially difficult commune"),
-    "dbkk_list": ("Danh sách ĐBKK", "Difficulty list"),
-    "villages_total": ("Số thôn", "Villages"),
-    "villages_ntm": ("Thôn đạt chuẩn NTM", "NTM villages"),
-    "villages_kieu_mau": ("Thôn NTM kiểu mẫu", "Model villages"),
-    "dbkk_villages": ("Thôn ĐBKK", "Difficult villages"),
-    "dbkk_villages_ntm": ("Thôn ĐBKK đạt chuẩn", "Difficult villages at NTM"),
-    "villages_as_of": ("Số liệu thôn tính đến", "Village counts as of"),
-    "area_km2": ("Diện tích (km²)", "Area (km²)"),
-}
+#: Labels (vi, en), from the message catalogues.
+FIELDS = pairs("field")
 assert set(FIELDS) == set(COLUMNS)
 
 

@@ -69,6 +69,12 @@ def both(key: str, **values: Any) -> dict[str, str]:
     return {lang: text(lang, key, **values) for lang in LANGUAGES}
 
 
+def pairs(key: str) -> dict[str, tuple[str, str]]:
+    """``{name: (vi, en)}`` for every sentence of the table ``key`` (labels of fields, metrics)."""
+    vi, en = section("vi", key), section("en", key)
+    return {name: (vi[name], en[name]) for name in vi}
+
+
 def day_text(day: date | str | None, lang: str) -> str:
     """A date as people write it: ``01/07/2025`` in Vietnamese, ``1 Jul 2025`` in English."""
     if day is None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from geo_ntm.i18n import pairs
+
 SOURCES = ("official", "illustrative")
 UNIT_LEVELS = ("commune", "district", "village", "province")
 
@@ -243,18 +245,5 @@ class ReportedFigure:
     citation: str | None = None
 
 
-METRICS = {
-    "dbkk_villages_ntm_share": (
-        "Tỷ lệ thôn đạt chuẩn NTM tại các xã ĐBKK",
-        "Share of villages in especially difficult communes that are NTM",
-    ),
-    "communes_ntm": ("Số xã đạt chuẩn NTM", "Communes at NTM standard"),
-    "communes_nang_cao": ("Số xã đạt chuẩn NTM nâng cao", "Communes at advanced NTM"),
-    "communes_kieu_mau": ("Số xã đạt chuẩn NTM kiểu mẫu", "Communes at model NTM"),
-    "districts_achieved": ("Số đơn vị cấp huyện đạt chuẩn/hoàn thành nhiệm vụ", "District-level units achieved"),
-    "districts_nang_cao": ("Số huyện đạt chuẩn NTM nâng cao", "Districts at advanced NTM"),
-    "villages_kieu_mau_new": ("Số thôn NTM kiểu mẫu công nhận trong năm", "Model villages recognised in the year"),
-    "communes_ntm_share": ("Tỷ lệ xã đạt chuẩn NTM", "Share of communes at NTM standard"),
-    "communes_nang_cao_share": ("Tỷ lệ xã đạt chuẩn NTM nâng cao", "Share of communes at advanced NTM"),
-    "communes_kieu_mau_share": ("Tỷ lệ xã đạt chuẩn NTM kiểu mẫu", "Share of communes at model NTM"),
-}
+#: Labels (vi, en), from the message catalogues.
+METRICS = pairs("metric")
