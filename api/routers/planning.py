@@ -14,22 +14,13 @@ from api.schemas import DifficultCommunes, Dossier, ListVersion, documented
 from geo_ntm.planning import commune_dossier, difficult_communes, list_versions, ranking_csv, ranking_xlsx, reform_view
 from geo_ntm.planning.lists import planning_day
 from geo_ntm.present import present_standing
+from geo_ntm.status.levels import STATUSES
 
 router = APIRouter(prefix="/api/planning", tags=["planning"])
 
 Sort = Literal["closest", "gap", "share", "name"]
 Format = Literal["json", "csv", "xlsx", "geojson"]
-StatusKey = Literal[
-    "chua_dat",
-    "dat_chuan",
-    "hoan_thanh",
-    "nang_cao",
-    "kieu_mau",
-    "hien_dai",
-    "cho_ra_soat",
-    "khong_ap_dung",
-    "khong_du_lieu",
-]
+StatusKey = Literal[STATUSES]  # the status keys of geo_ntm.status.levels, one list
 CodeP = Annotated[str, Path(pattern=r"^\d{5}$", description="five-digit commune code, e.g. 07624")]
 TextQ = Annotated[str | None, Query(min_length=1, max_length=100)]
 
