@@ -1,7 +1,7 @@
 """The ``geo-ntm`` command line.
 
     geo-ntm serve                         run the service on the embedded region (added by api.cli)
-    geo-ntm boundaries build --province 24
+    geo-ntm boundaries build --province 24      (--national: all of Vietnam)
     geo-ntm boundaries check
     geo-ntm boundaries units --date 2023-12-31 --level district
     geo-ntm boundaries lineage 07777 --date 2024-06-01
@@ -31,8 +31,9 @@ def _boundaries(sub) -> None:
     b = sub.add_parser("boundaries", help="build, check and query the boundary history")
     bs = b.add_subparsers(dest="action", required=True)
 
-    p = bs.add_parser("build", help="build a province's boundary history from the sources")
-    p.add_argument("--province", default="24", help="province code on the reform date (default 24, Bắc Ninh)")
+    p = bs.add_parser("build", help="build a province's (or the country's) boundary history from the sources")
+    p.add_argument("--province", default="24", help="province code on the reform date (default 24, Bắc Ninh), or VN")
+    p.add_argument("--national", action="store_true", help="build all of Vietnam (same as --province VN)")
     p.add_argument("--sources", type=Path, default=SOURCES_DIR, help="folder with manifest.json")
     p.add_argument("--out", type=Path, default=BOUNDARIES_DIR, help="folder for <code>-<name>.gpkg")
     p.set_defaults(func=_build)
@@ -82,7 +83,8 @@ def _boundaries(sub) -> None:
 def _build(args) -> int:
     from geo_ntm.boundaries.build import build_to
 
-    path, result = build_to(args.province, args.sources, args.out)
+    region = "VN" if args.national else args.province
+    path, result = build_to(region, args.sources, args.out, progress=lambda m: print(m, file=sys.stderr, flush=True))
     counts = {lvl: sum(v.level == lvl for v in result.versions) for lvl in ("commune", "district", "province")}
     print(f"wrote {path}: {counts} versions, {len(result.events)} events, {len(result.issues)} issues")
     for issue in result.issues:

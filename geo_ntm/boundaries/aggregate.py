@@ -38,6 +38,7 @@ def derive_level(
     dates: list[date],
     initial: set[date],
     loose=None,
+    province_after: dict[str, str] | None = None,
 ) -> tuple[list[Version], list[Event]]:
     """Versions and events of districts (``level="district"``) or provinces.
 
@@ -45,14 +46,17 @@ def derive_level(
     none after it). ``dates`` are the days to compare (every change of the communes or of the
     lists); on the ``initial`` days, units appearing from nothing are the start of the
     history, not creations. ``loose(day)`` gives the parts in no commune that day, each with
-    its (district, province) codes.
+    its (district, old province) codes; ``province_after`` maps an old province to the new one
+    that holds such land from the reform on.
     """
     versions: list[Version] = []
     events: list[Event] = []
     current: dict[str, Version] = {}
     for day in sorted(set(dates)):
         live = [v for v in communes if _valid(v, day)]
-        wanted = _snapshot(level, live, lists, day, reform, after_reform, loose(day) if loose else {})
+        wanted = _snapshot(
+            level, live, lists, day, reform, after_reform, loose(day) if loose else {}, province_after or {}
+        )
         ended = [c for c in current if c not in wanted or not _same(current[c], wanted[c])]
         started = {c: w for c, w in wanted.items() if c not in current or not _same(current[c], w)}
         groups, transfers = _components([current[c] for c in ended], list(started.values()))
@@ -91,27 +95,25 @@ def derive_level(
     return versions, events
 
 
-def _snapshot(level, live, lists, day, reform, after_reform, loose) -> dict[str, Version]:
+def _snapshot(level, live, lists, day, reform, after_reform, loose, province_after) -> dict[str, Version]:
     members: dict[str, set] = defaultdict(set)
     attrs: dict[str, tuple[str, str]] = {}
-    listed = lists.on(day) if day < reform else {}
+    names = _names(lists.on(day)) if day < reform else {}
     for v in live:
         if day >= reform:
             if level == "district":
                 continue
             code, name, parent = v.province_code, after_reform[v.province_code], ""
+        elif level == "district":
+            code, name, parent = v.parent_code, names.get(("d", v.parent_code), v.parent_code), v.province_code
         else:
-            a = listed[v.code]
-            if level == "district":
-                code, name, parent = a.district_code, a.district, a.province_code
-            else:
-                code, name, parent = a.province_code, a.province, ""
+            code, name, parent = v.province_code, names.get(("p", v.province_code), v.province_code), ""
         members[code].update(v.parts or ())
         attrs.setdefault(code, (name, parent))
     held = frozenset().union(*(v.parts or () for v in live))
     for part, (district, province) in loose.items():
-        if day >= reform:  # districts are gone; the region is one province
-            code = next(iter(after_reform)) if level == "province" else None
+        if day >= reform:  # districts are gone; the land is in the new province of its old one
+            code = (province_after.get(province) or next(iter(after_reform))) if level == "province" else None
         else:
             code = district if level == "district" else province
         if part not in held and code in attrs:  # a unit not yet covered on ``day`` holds nothing
@@ -126,9 +128,19 @@ def _snapshot(level, live, lists, day, reform, after_reform, loose) -> dict[str,
             attrs[code][1] if level == "district" else code,
             day,
             frozenset(parts),
+            note="" if parts else "None of its communes is drawn in the base layer; its outline is unknown.",
         )
         for code, parts in members.items()
     }
+
+
+def _names(listed: dict) -> dict[tuple[str, str], str]:
+    """("d", district code) and ("p", province code) → name, from one day's list."""
+    found: dict[tuple[str, str], str] = {}
+    for a in listed.values():
+        found.setdefault(("d", a.district_code), a.district)
+        found.setdefault(("p", a.province_code), a.province)
+    return found
 
 
 def _same(a: Version, b: Version) -> bool:

@@ -82,6 +82,8 @@ class Atlas:
         self.issues = issues
         self.name: str = info["name"]
         self.province: str = info["province"]
+        #: Provinces of the region from the reform date (one, or the 34 of ``VN``)
+        self.provinces: list[str] = list(info.get("provinces") or [info["province"]])
         self.covered_from = date.fromisoformat(info["covered_from"])
         self.reform_date = date.fromisoformat(info["reform_date"])
         self._by_succ = links.groupby("successor")
@@ -103,6 +105,8 @@ class Atlas:
             text = {c: str for c in ["valid_to", "note", "parent_code"]}
             for col in text:
                 units[col] = units[col].fillna("")
+            if "quality" not in units.columns:  # written before outlines were graded
+                units["quality"] = ["exact" if g is not None else "unknown" for g in units.geometry]
             info = {r.key: json.loads(r.value) for r in read("build_info").itertuples()}
             links = read("event_links")
             for col in ["predecessor", "successor"]:

@@ -90,6 +90,8 @@ class CodeLists:
         snapshots.reverse()
         self._dates = [d for d, _ in snapshots]
         self._lists = [s for _, s in snapshots]
+        self._diffs: dict[int, list[str]] = {}
+        self._grouped: dict[int, dict[str, dict[str, Attrs]]] = {}
 
     def _undo(self, state: dict[str, Attrs], r) -> None:
         old = _attrs(r.name_old, r.district_code_old, r.district_old, r.province_code_old, r.province_old)
@@ -125,7 +127,16 @@ class CodeLists:
 
     def province_on(self, day: date, provinces: set[str]) -> dict[str, Attrs]:
         """The list in force on ``day`` restricted to the given province codes."""
-        return {c: a for c, a in self.on(day).items() if a.province_code in provinces}
+        self.on(day)
+        i = bisect.bisect_right(self._dates, day) - 1
+        if i not in self._grouped:
+            grouped: dict[str, dict[str, Attrs]] = {}
+            for c, a in self._lists[i].items():
+                grouped.setdefault(a.province_code, {})[c] = a
+            self._grouped[i] = grouped
+        if len(provinces) == 1:
+            return dict(self._grouped[i].get(next(iter(provinces)), {}))
+        return {c: a for p in sorted(provinces) for c, a in self._grouped[i].get(p, {}).items()}
 
     def changes(self, provinces: set[str], since: date) -> list[Change]:
         """Changes touching the provinces, after ``since``, one per effective date."""
@@ -133,36 +144,34 @@ class CodeLists:
         for i, eff in enumerate(self._dates[1:], start=1):
             if eff <= since:
                 continue
-            before = {c: a for c, a in self._lists[i - 1].items() if a.province_code in provinces}
-            after = {c: a for c, a in self._lists[i].items() if a.province_code in provinces}
-            changed = {c: (before[c], after[c]) for c in before.keys() & after.keys() if before[c] != after[c]}
-            removed = {c: before[c] for c in before.keys() - after.keys()}
-            added = {c: after[c] for c in after.keys() - before.keys()}
+            before, after = self._lists[i - 1], self._lists[i]
+            removed, added, changed = {}, {}, {}
+            for c in self._diff(i):
+                old, new = before.get(c), after.get(c)
+                was = old is not None and old.province_code in provinces
+                now = new is not None and new.province_code in provinces
+                if was and now:
+                    changed[c] = (old, new)
+                elif was:
+                    removed[c] = old
+                elif now:
+                    added[c] = new
             if removed or added or changed:
                 codes = set(removed) | set(added) | set(changed)
                 rows = self._changes[(self._changes["effective"] == eff) & self._changes["code"].isin(codes)]
                 out.append(Change(eff, removed, added, changed, tuple(dict.fromkeys(rows["note"]))))
         return out
 
+    def _diff(self, i: int) -> list[str]:
+        """Codes whose entry differs between list ``i - 1`` and list ``i`` (computed once)."""
+        if i not in self._diffs:
+            before, after = self._lists[i - 1], self._lists[i]
+            self._diffs[i] = sorted(c for c in before.keys() | after.keys() if before.get(c) != after.get(c))
+        return self._diffs[i]
+
     def ever_in(self, code: str, provinces: set[str]) -> bool:
         """Whether ``code`` was a unit of one of the provinces on some date."""
         return any(code in s and s[code].province_code in provinces for s in self._lists)
-
-    def last_change_before(self, day: date, provinces: set[str]) -> date:
-        """Effective date of the last change at or before ``day`` touching the provinces."""
-        last = None
-        for i, eff in enumerate(self._dates[1:], start=1):
-            if eff > day:
-                break
-            before = self._lists[i - 1]
-            after = self._lists[i]
-            codes = {c for c, a in after.items() if a.province_code in provinces}
-            codes |= {c for c, a in before.items() if a.province_code in provinces}
-            if any(before.get(c) != after.get(c) for c in codes):
-                last = eff
-        if last is None:
-            raise DateOutOfRangeError(f"no change touching provinces {sorted(provinces)} before {day}")
-        return last
 
 
 def legal_acts(notes: tuple[str, ...], places: list[str]) -> tuple[str | None, str | None]:

@@ -2,20 +2,21 @@
 
 Before the 2025 reform the GSO lists say which codes were removed, added or changed on each
 date, but not which unit absorbed a removed one. :func:`absorber` works that out: the unit
-whose ``alias_keys`` (June 2025 list) hold the removed unit's name, or else the unit of the
-same district with the same name; the removed unit must border it or a unit merging with it on that date. Cases that
-do not resolve are recorded as issues, never guessed. The reform itself is read from the
-official old → new mapping.
+whose ``alias_keys`` (June 2025 list) hold the removed unit's name (when several do, the only
+one of them bordering it), or else the unit of the same district with the same name, or a code
+added that day in its province with its name; the removed unit must border it or a unit
+merging with it on that date (within :data:`NEAR_KM`). Cases that do not resolve are recorded as issues and their land
+stays in no commune (but in its district), never guessed. A code listed again with its old
+name gets its old land back. The reform itself is in :mod:`.reform`.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
 import shapely
 
-from geo_ntm.names import fold, key, short_key, split_type
+from geo_ntm.names import key, short_key, split_type
 
 from .codelists import Attrs, Change, CodeLists, day_before, legal_acts
 from .geometry import dissolve
@@ -35,12 +36,25 @@ class CommuneHistory:
     starts : dict
         Province code → first date the base polygons represent.
     parts : dict
-        Base part id (2013 code) → cleaned polygon.
+        Base part id → cleaned polygon.
     aliases : dict
         Code → alias keys, from the June 2025 list.
+    drawn : dict
+        Code → its base part ids (missing: the unit has no polygon of its own).
+    shared : dict
+        Code → pieces of land it holds jointly with other units (see :mod:`.vintage`).
     """
 
-    def __init__(self, lists: CodeLists, provinces: set[str], starts: dict[str, date], parts: dict, aliases: dict):
+    def __init__(
+        self,
+        lists: CodeLists,
+        provinces: set[str],
+        starts: dict[str, date],
+        parts: dict,
+        aliases: dict,
+        drawn: dict[str, frozenset] | None = None,
+        shared: dict[str, frozenset] | None = None,
+    ):
         self.lists = lists
         self.provinces = provinces
         self.parts = parts
@@ -49,27 +63,45 @@ class CommuneHistory:
         self.events: list[Event] = []
         self.issues: list[Issue] = []
         self.current: dict[str, Version] = {}
+        #: Land left in no commune by an unresolved removal: [from, until (exclusive) or None,
+        #: parts, district code, province code]
+        self.orphans: list[list] = []
+        #: The last version of each code that ended, to restore a code listed again
+        self._ended: dict[str, Version] = {}
         self._geoms: dict[frozenset, object] = {}
-        for pcode, start in starts.items():
-            for code, a in lists.province_on(start, {pcode}).items():
-                self._open(_version(code, a, start, frozenset([code])))
+        for pcode, start in sorted(starts.items()):
+            for code, a in sorted(lists.province_on(start, {pcode}).items()):
+                own = frozenset([code]) if drawn is None else drawn.get(code, frozenset())
+                version = _version(code, a, start, own)
+                version.shared = (shared or {}).get(code, frozenset())
+                if not own:
+                    version.note = "No polygon of the base layer draws this unit; its outline is unknown."
+                self._open(version)
+        self._starts = starts
 
     # -- pre-reform --------------------------------------------------------------------
-    def apply_changes(self, since: date, annexes=None) -> None:
-        """Apply every listed change after ``since`` up to the reform.
+    def apply_changes(self, annexes=None) -> None:
+        """Apply every listed change after each province's start, up to the reform.
 
         ``annexes(day)`` gives, for a day, the non-administrative parts each commune takes in
         (see :mod:`.nonadmin`); such a day is a change of the commune even when the lists are silent.
         """
-        changes = {c.date: c for c in self.lists.changes(self.provinces, since)}
-        days = set(changes) | {d for d in (annexes.dates if annexes else ()) if since < d <= self.lists.final_date}
+        by_day: dict[date, list[Change]] = {}
+        for pcode, start in sorted(self._starts.items()):
+            for c in self.lists.changes({pcode}, start):
+                by_day.setdefault(c.date, []).append(c)
+        first = min(self._starts.values())
+        days = set(by_day) | {d for d in (annexes.dates if annexes else ()) if first < d <= self.lists.final_date}
         for day in sorted(days):
-            self._apply(changes.get(day) or Change(day, {}, {}, {}, ()), annexes.annexes(day) if annexes else {})
+            change = _joined(day, by_day.get(day, []))
+            self._apply(change, annexes.annexes(day) if annexes else {})
 
     def _apply(self, change: Change, annex: dict[str, frozenset[str]]) -> None:
         day = change.date
         absorbed: dict[str, list[str]] = {}
         for code, attrs in sorted(change.removed.items()):
+            if code not in self.current:
+                continue
             target, why = self.absorber(code, attrs, change)
             if target is None:
                 self._unresolved(code, attrs.name, why, change)
@@ -85,36 +117,77 @@ class CommuneHistory:
                     change,
                 )
         for code in sorted(change.added):
-            self.issues.append(
-                Issue(day, "commune", code, f"{change.added[code].name}: new code; its territory is not in the sources")
-            )
+            if code in self.current:
+                continue  # re-listed while still in force: nothing to do
+            preds = [self.current[c] for c in absorbed.pop(code, [])]
+            after = change.added[code]
+            succ = _version(code, after, day, frozenset().union(*(p.parts or () for p in preds)))
+            succ.shared = frozenset().union(*(p.shared for p in preds))
+            restored = None if preds else self._restored(code, after, change, set(absorbed) | set(annex))
+            if restored is not None:
+                self._restore(code, after, day, *restored, change)
+                continue
+            if not preds:
+                self.issues.append(
+                    Issue(day, "commune", code, f"{after.name}: new code; its territory is not in the sources")
+                )
+                succ.note = "New unit; which units gave it land is not in the sources, so its outline is unknown."
+                self._open(succ)
+                continue
+            changes = attribute_changes(preds[0], succ) + (("code",) if len(preds) == 1 else ())
+            self._event(day, preds, [succ], changes, change)
         for target in sorted(set(absorbed) | set(change.changed) | set(annex)):
+            if target not in self.current:
+                continue
             after = self._after(change, target)
             if after is None:
                 continue
             preds = [self.current[target]] + [self.current[c] for c in absorbed.get(target, [])]
             extra = annex.get(target, frozenset())
-            succ = _version(target, after, day, frozenset().union(*(p.parts for p in preds)) | extra)
+            succ = _version(target, after, day, frozenset().union(*(p.parts or () for p in preds)) | extra)
+            succ.shared = frozenset().union(*(p.shared for p in preds))
             changes = attribute_changes(preds[0], succ) + (("parts",) if extra else ())
             if len(preds) == 1 and not changes:
                 continue  # only the district or province was renamed: a district-level event
             self._event(day, preds, [succ], changes, change)
 
+    def _restore(self, code, after, day, parts, holders, change) -> None:
+        succ = _version(code, after, day, parts)
+        succ.note = "Listed again with its name: it has the land it had before it was removed."
+        if not holders:
+            self._event(day, [], [succ], (), change, note=succ.note + " The land was in no commune meanwhile.")
+            return
+        holder = holders[0]
+        listed = self.lists.on(day).get(holder.code) or _attrs_of(holder)
+        rest = _version(holder.code, listed, day, holder.parts - parts)
+        rest.shared = holder.shared
+        self._event(day, [holder], [rest, succ], ("parts",), change, note=succ.note)
+
     def _unresolved(self, code: str, name: str, why: str, change: Change) -> None:
+        version = self.current[code]
         self.issues.append(Issue(change.date, "commune", code, f"{name}: absorbing unit unresolved ({why})"))
-        self._event(change.date, [self.current[code]], [], (), change, note=f"absorbing unit unresolved: {why}")
+        if version.parts:
+            self.orphans.append([change.date, None, version.parts, version.parent_code, version.province_code])
+        self._event(change.date, [version], [], (), change, note=f"absorbing unit unresolved: {why}")
 
     def _detached(self, target: str, codes: list[str]) -> list[str]:
-        """Absorbed units not connected to ``target`` through the units merging with it."""
-        geoms = {c: self.geometry(self.current[c]) for c in [target, *codes]}
-        reached, frontier = {target}, [target]
+        """Absorbed units not connected to ``target`` through the units merging with it.
+
+        A unit whose outline is unknown cannot be tested and is kept (its event says so).
+        """
+        members = ([target] if target in self.current else []) + codes
+        geoms = {c: self.geometry(self.current[c]) for c in members}
+        known = [c for c in members if geoms[c] is not None]
+        if len(known) < 2:
+            return []
+        reached, frontier = {known[0]}, [known[0]]
         while frontier:
             here = frontier.pop()
-            for c in codes:
-                if c not in reached and shapely.intersects(geoms[here], geoms[c]):
+            for c in known:
+                if c not in reached and _near(geoms[here], geoms[c]):
                     reached.add(c)
                     frontier.append(c)
-        return [c for c in codes if c not in reached]
+        return [c for c in codes if c in known and c not in reached]
 
     def _after(self, change: Change, code: str) -> Attrs | None:
         if code in change.changed:
@@ -122,30 +195,53 @@ class CommuneHistory:
         return self.lists.on(change.date).get(code)
 
     def absorber(self, code: str, attrs: Attrs, change: Change) -> tuple[str | None, str]:
-        """The unit that absorbed removed unit ``code`` on ``change.date``, or (None, why)."""
-        after = self.lists.province_on(change.date, self.provinces)
+        """The unit that absorbed removed unit ``code`` on ``change.date``, or (None, why).
+
+        Looked for in its own province: the unit of its district whose ``alias_keys`` hold its name
+        (or the only such unit that borders it, in its district or else anywhere), else the
+        unit of its district with its name, else a code added that day in its province with
+        its name (a unit given a new code, as when its district was divided).
+        """
+        after = self.lists.province_on(change.date, {attrs.province_code})
         full, short = key(attrs.name), short_key(attrs.name)
         by_alias = [c for c in after if full in self.aliases.get(c, ())]
         by_alias = by_alias or [c for c in after if short in self.aliases.get(c, ())]
-        if len(by_alias) > 1:
-            by_alias = [c for c in by_alias if after[c].district_code == attrs.district_code] or by_alias
-        if len(by_alias) == 1:
-            return self._present(by_alias[0], "alias_keys")
-        if len(by_alias) > 1:
-            return None, f"alias_keys of several units {sorted(by_alias)} hold its name"
+        local = [c for c in by_alias if after[c].district_code == attrs.district_code]
+        if len(local) == 1:
+            return self._present(local[0], "alias_keys", change)
+        if by_alias:
+            bordering = self._bordering(code, local or by_alias)
+            if len(bordering) == 1:
+                return self._present(bordering[0], "alias_keys, the only one of them bordering it", change)
+            return None, f"alias_keys of {sorted(by_alias)} hold its name, and not one of them alone borders it"
         same = [
             c
             for c, a in after.items()
             if c != code and a.district_code == attrs.district_code and short_key(a.name) == short
         ]
         if len(same) == 1:
-            return self._present(same[0], "same name in its district")
+            return self._present(same[0], "same name in its district", change)
         if len(same) > 1:
             return None, f"several units of its district share its name: {sorted(same)}"
+        recoded = [c for c in change.added if c in after and short_key(after[c].name) == short]
+        if len(recoded) == 1:
+            return self._present(recoded[0], "new code with its name", change)
         return None, "no unit holds its name in alias_keys and none of its district has its name"
 
-    def _present(self, target: str, how: str) -> tuple[str | None, str]:
-        if target not in self.current:
+    def _bordering(self, code: str, candidates: list[str]) -> list[str]:
+        """Those of ``candidates`` (current units) whose outline touches that of unit ``code``."""
+        mine = self.geometry(self.current[code])
+        if mine is None:
+            return []
+        found = []
+        for c in candidates:
+            theirs = self.geometry(self.current[c]) if c in self.current else None
+            if theirs is not None and _near(mine, theirs):
+                found.append(c)
+        return found
+
+    def _present(self, target: str, how: str, change: Change) -> tuple[str | None, str]:
+        if target not in self.current and target not in change.added:
             return None, f"{how} points to {target}, which is not in the region on that date"
         return target, how
 
@@ -154,6 +250,10 @@ class CommuneHistory:
             self._close(p, day)
         for s in succs:
             self._open(s)
+        for s in succs:
+            if s.quality != "exact" and not s.note:
+                lacking = [p.name for p in preds if p.quality != "exact"]
+                s.note = f"Outline incomplete: the base layer does not draw the land of {', '.join(lacking)}."
         event = Event(day, "commune", kind_of(changes, len(preds), len(succs)), preds, succs, changes, note=note)
         if change is not None:
             places = {split_type(a)[1] for v in preds + succs for a in self._places(v, day)}
@@ -174,66 +274,43 @@ class CommuneHistory:
         listed = self.lists.on(day_before(day)).get(version.code) or self.lists.on(day).get(version.code)
         return [listed.province, listed.district] if listed else []
 
-    # -- reform ------------------------------------------------------------------------
-    def apply_reform(
-        self, day: date, mapping: pd.DataFrame, after: pd.DataFrame, province: str, annex: dict | None = None
-    ) -> None:
-        """Apply the reform: every current unit goes into the new units the mapping names.
+    @property
+    def orphan_dates(self) -> set[date]:
+        return {o[0] for o in self.orphans} | {o[1] for o in self.orphans if o[1]}
 
-        ``annex`` maps a new code to the non-administrative parts it takes in that day.
+    def orphaned_on(self, day: date) -> dict[str, tuple[str, str]]:
+        """Part → (district, old province) of land left in no commune by an unresolved removal."""
+        return {
+            p: (district, province)
+            for start, until, parts, district, province in self.orphans
+            if start <= day and (until is None or day < until)
+            for p in parts
+        }
+
+    def replace_parts(self, replaced: dict[str, list[str]]) -> None:
+        """Parts cut into pieces at the reform (see :mod:`.reform`), in the orphaned land too."""
+        for o in self.orphans:
+            o[2] = frozenset(q for p in o[2] for q in replaced.get(p, [p]))
+        self._geoms.clear()
+
+    def _restored(self, code: str, attrs: Attrs, change: Change, busy: set) -> tuple[frozenset, list[Version]] | None:
+        """The land of a code listed again with its old name: (its parts, units that held them since).
+
+        GSO's lists drop and re-list some codes (Sa Pa, 2019-2020; PROVENANCE.md §7 issue 2):
+        the unit comes back with the land it had, taken back from the unit that absorbed it,
+        or from land in no commune. A code re-listed under another name is a new unit.
         """
-        annex = annex or {}
-        rows = mapping[(mapping["level"] == "commune") & (mapping["province_code"] == province)]
-        official = after.set_index("code")
-        consumed: set[str] = set()
-        for new_code, group in rows.groupby("new_code", sort=True):
-            preds, whole = [], True
-            for r in group.itertuples():
-                version = self.current.get(r.old_code)
-                if version is None:
-                    self.issues.append(
-                        Issue(
-                            day,
-                            "commune",
-                            r.old_code,
-                            f"mapping puts {r.old_name} into {r.new_name}, but no unit has code {r.old_code} "
-                            f"on {day_before(day)}; ignored",
-                            "reform mapping",
-                        )
-                    )
-                    continue
-                if fold(version.name) != fold(r.old_name):
-                    self.issues.append(
-                        Issue(
-                            day,
-                            "commune",
-                            r.old_code,
-                            f"mapping calls it {r.old_name!r}, the list {version.name!r}",
-                            "reform mapping",
-                        )
-                    )
-                preds.append(version)
-                whole &= bool(r.whole)
-                consumed.add(r.old_code)
-            name = official.loc[new_code, "name"] if new_code in official.index else group["new_name"].iloc[0]
-            parts = frozenset().union(*(p.parts for p in preds), annex.get(new_code, ())) if whole and preds else None
-            succ = Version("commune", new_code, name, split_type(name)[0], province, province, day, parts)
-            if parts is None:
-                succ.note = "part of a predecessor went elsewhere; its outline is not in the sources"
-            changes = attribute_changes(preds[0], succ) if len(preds) == 1 else ()
-            event = self._event(day, preds, [succ], changes, None)
-            event.geometry_reconstructed = parts is not None
-        for code in sorted(set(self.current) - consumed):
-            if self.current[code].valid_from < day:
-                self.issues.append(
-                    Issue(
-                        day,
-                        "commune",
-                        code,
-                        f"{self.current[code].name} is in no new unit of the mapping",
-                        "reform mapping",
-                    )
-                )
+        last = self._ended.get(code)
+        if last is None or not last.parts or short_key(last.name) != short_key(attrs.name):
+            return None
+        for o in self.orphans:
+            if o[1] is None and o[2] == last.parts:
+                o[1] = change.date
+                return last.parts, []
+        holders = [v for v in self.current.values() if v.parts and last.parts <= v.parts and v.code != code]
+        if len(holders) != 1 or holders[0].code in busy or holders[0].code in change.changed:
+            return None
+        return last.parts, holders
 
     # -- helpers -----------------------------------------------------------------------
     def _open(self, version: Version) -> None:
@@ -242,15 +319,43 @@ class CommuneHistory:
 
     def _close(self, version: Version, day: date) -> None:
         version.valid_to = day_before(day)
+        self._ended[version.code] = version
         if self.current.get(version.code) is version:
             del self.current[version.code]
 
     def geometry(self, version: Version):
-        if version.parts is None:
+        if not version.parts:
             return None
         if version.parts not in self._geoms:
             self._geoms[version.parts] = dissolve(self.parts, version.parts)
         return self._geoms[version.parts]
+
+
+#: Units closer than this count as bordering: thinning the 2013 layer opened gaps wider than the
+#: 200 m that cleaning closes between some neighbours, and an island merged with the commune
+#: facing it (Hòn Thơm with An Thới, 0.55 km) borders it across the water.
+NEAR_KM = 1.0
+
+
+def _near(a, b) -> bool:
+    return bool(shapely.dwithin(a, b, NEAR_KM / 111.32))
+
+
+def _joined(day: date, changes: list[Change]) -> Change:
+    """One change of the region on ``day`` from the changes of its provinces."""
+    out = Change(day, {}, {}, {}, ())
+    for c in changes:
+        out.removed.update(c.removed)
+        out.added.update(c.added)
+        out.changed.update(c.changed)
+    for code in out.removed.keys() & out.added.keys():  # moved between two provinces of the region
+        out.changed[code] = (out.removed.pop(code), out.added.pop(code))
+    notes = tuple(dict.fromkeys(n for c in changes for n in c.notes))
+    return Change(day, out.removed, out.added, out.changed, notes)
+
+
+def _attrs_of(v: Version) -> Attrs:
+    return Attrs(v.name, v.type, v.parent_code, "", v.province_code, "")
 
 
 def _version(code: str, a: Attrs, start: date, parts: frozenset) -> Version:

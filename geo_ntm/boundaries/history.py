@@ -2,13 +2,16 @@
 
 A *version* is a unit as it was over an interval: same code, name, type, parent and territory.
 A new version starts whenever one of those changes. An *event* is a dated reorganisation
-(merge, split, partial transfer, rename, reclassification, district change, abolition); its
+(merge, split, partial transfer, rename, reclassification, district change, abolition, a
+unit given a new code); its
 *links* say which versions it ended (predecessors) and which it started (successors), with
 the share of each predecessor's area that went to each successor when it is known.
 
 Territory is recorded as a set of *parts*, the cleaned polygons of the base vintage (one per
-commune of 2013). A version's geometry is the union of its parts, so layers nest exactly and
-area shares between any two dates are sums of part areas.
+commune of 2013, or a piece of one where a later split is drawn by estimate). A version's
+geometry is the union of its parts, so layers nest exactly and area shares between any two
+dates are sums of part areas. Land a version holds jointly with others, share unknown, is
+``shared``: it stays out of each holder's outline (see :mod:`.vintage`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ KINDS = (
     "abolition",
     "creation",
     "reorganisation",
+    "code_change",
 )
 
 
@@ -44,10 +48,21 @@ class Version:
     parts: frozenset[str] | None
     valid_to: date | None = None
     note: str = ""
+    #: Land this unit holds jointly with others, whose share of it is not known (piece ids).
+    shared: frozenset[str] = frozenset()
+    #: Why the outline is approximate (a share of a split unit drawn by estimate); "" if not.
+    approximate: str = ""
 
     @property
     def uid(self) -> str:
         return f"{self.code}@{self.valid_from.isoformat()}"
+
+    @property
+    def quality(self) -> str:
+        """``exact`` (a union of base polygons), ``approximate`` (estimated or lacking land) or ``unknown``."""
+        if not self.parts:
+            return "unknown"
+        return "approximate" if self.shared or self.approximate else "exact"
 
 
 @dataclass
@@ -67,6 +82,8 @@ class Event:
     area_km2: float | None = None
     note: str = ""
     shares: dict[tuple[str, str], float | None] = field(default_factory=dict)
+    #: Why the successors' outlines are an estimate (see :mod:`.split`); "" when they are not.
+    approximate: str = ""
 
     @property
     def sort_key(self) -> tuple:
@@ -102,6 +119,8 @@ def kind_of(changes: tuple[str, ...], n_pred: int, n_succ: int) -> str:
         return "split"
     if n_pred > 1:
         return "reorganisation"
+    if "code" in changes:
+        return "code_change"
     if "type" in changes:
         return "reclassification"
     if "name" in changes:

@@ -43,6 +43,10 @@ class Manifest:
     legal_acts: Path
     gap_width_m: float
     non_admin_areas: Path | None = None
+    #: Latest list state the polygons may be matched to (their layer's last known update).
+    matched_until: date = date(2016, 12, 31)
+    #: Date of the oldest list, the state before the first change of the history.
+    lists_begin: date = date(2008, 6, 24)
 
     @classmethod
     def load(cls, root: str | Path) -> Manifest:
@@ -67,6 +71,8 @@ class Manifest:
                 legal_acts=root / raw.get("legal_acts", "legal_acts.csv"),
                 gap_width_m=float(raw.get("gap_width_m", 200)),
                 non_admin_areas=root / raw["non_admin_areas"] if raw.get("non_admin_areas") else None,
+                matched_until=date.fromisoformat(poly.get("matched_until", "2016-12-31")),
+                lists_begin=date.fromisoformat(raw.get("code_lists_begin", "2008-06-24")),
             )
         except (KeyError, ValueError, json.JSONDecodeError) as exc:
             raise SourceError(str(path), f"malformed manifest ({exc!s})") from None
@@ -260,7 +266,8 @@ def _mapping_row(level: str, pcode: str, new_code: str, new_name: str, old: dict
 def read_polygons(path: Path, fields: dict, province_names: list[str]) -> gpd.GeoDataFrame:
     """Commune polygons of the named provinces (names compared without diacritics).
 
-    Returns columns ``source_id``, ``province``, ``district``, ``name``, ``geometry`` (EPSG:4326).
+    Returns columns ``source_id``, ``province``, ``district``, ``name``, ``geometry`` (EPSG:4326);
+    a missing district or name (an unnamed area, such as two of the national layer's) is "".
     A missing, empty or invalid geometry is an error naming the feature.
     """
     if not path.is_file():
@@ -291,8 +298,8 @@ def read_polygons(path: Path, fields: dict, province_names: list[str]) -> gpd.Ge
             "row": frame["row"].to_numpy(),
             "source_id": frame[fields["id_field"]].astype(str).str.replace(r"\.0$", "", regex=True).to_numpy(),
             "province": frame[fields["province_field"]].map(nfc).to_numpy(),
-            "district": frame[fields["district_field"]].map(nfc).map(canonical).to_numpy(),
-            "name": frame[fields["name_field"]].map(nfc).map(canonical).to_numpy(),
+            "district": frame[fields["district_field"]].fillna("").map(nfc).map(canonical).to_numpy(),
+            "name": frame[fields["name_field"]].fillna("").map(nfc).map(canonical).to_numpy(),
         },
         geometry=frame.geometry.to_numpy(),
         crs="EPSG:4326",

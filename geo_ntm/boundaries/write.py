@@ -39,7 +39,7 @@ def units_frame(result: BuildResult) -> gpd.GeoDataFrame:
     cache: dict = {}
     geoms = []
     for v in result.versions:
-        if v.parts is None:
+        if not v.parts:
             geoms.append(None)
             continue
         if v.parts not in cache:
@@ -56,6 +56,7 @@ def units_frame(result: BuildResult) -> gpd.GeoDataFrame:
             "province_code": [v.province_code for v in result.versions],
             "valid_from": [_iso(v.valid_from) for v in result.versions],
             "valid_to": [_iso(v.valid_to) for v in result.versions],
+            "quality": [v.quality for v in result.versions],
             "note": [v.note for v in result.versions],
         },
         geometry=geoms,
@@ -88,6 +89,7 @@ def events_frames(result: BuildResult) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "legal_act_text": e.legal_act_text or "",
                 "legal_act_source": e.legal_act_source or "",
                 "geometry_reconstructed": bool(e.geometry_reconstructed),
+                "approximate": e.approximate,
                 "area_km2": e.area_km2,
                 "note": e.note,
             }
@@ -115,6 +117,7 @@ def events_frames(result: BuildResult) -> tuple[pd.DataFrame, pd.DataFrame]:
         "legal_act_text",
         "legal_act_source",
         "geometry_reconstructed",
+        "approximate",
         "area_km2",
         "note",
     ]
@@ -151,7 +154,9 @@ def write_gpkg(result: BuildResult, path: Path) -> None:
     )
     parts["area_km2"] = area_km2(parts.geometry.values).round(6)
     non_admin = gpd.GeoDataFrame(
-        result.non_admin, geometry=[result.parts[r["part_id"]] for r in result.non_admin], crs="EPSG:4326"
+        result.non_admin,
+        geometry=[dissolve(result.parts, r["parts"].split(";")) for r in result.non_admin],
+        crs="EPSG:4326",
     )
     issues = pd.DataFrame(
         [

@@ -40,7 +40,7 @@ from .levels import BOUNDS, LABELS, RANK
 from .model import Decision, ReviewStep, Revocation
 
 _CHAINS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-CONTINUING = {"rename", "reclassification", "district_change", "partial_transfer"}
+CONTINUING = {"rename", "reclassification", "district_change", "partial_transfer", "code_change"}
 NEW_UNIT = {"merge", "split", "reorganisation", "creation"}
 URBAN = {"Phường", "Thị trấn"}
 

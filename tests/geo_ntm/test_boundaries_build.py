@@ -110,11 +110,35 @@ def test_code_without_leading_zero_is_refused(sources):
         build("98", sources)
 
 
-def test_polygon_without_a_listed_unit_is_an_error(sources):
+def test_the_one_unit_left_in_a_district_takes_its_unpaired_polygon_and_is_reported(sources):
     text = (sources / "changes.csv").read_text(encoding="utf-8")
     (sources / "changes.csv").write_text(text.replace("Xã Bê,99", "Xã Bờ Xa Lạ,99"), encoding="utf-8")
-    with pytest.raises(SourceError, match=r"'Xã Bê' in 'Huyện Một' matches no unit"):
-        build("98", sources)
+    result = build("98", sources)
+    assert result.info["polygons_matched_by_elimination"] == [
+        {"rows": [2], "names": ["Xã Bê"], "code": "90002", "listed": "Xã Bờ Xa Lạ"}
+    ]
+    assert next(v for v in result.versions if v.code == "90002").parts == {"90002"}
+
+
+def test_polygons_no_unit_can_be_paired_with_are_held_jointly_never_assigned(sources, tmp_path):
+    frame = pd.read_csv(sources / "before.csv", dtype=str, keep_default_na=False)
+    frame.loc[frame["code"] == "90004", "name"] = "Xã Núi Cao"
+    frame.loc[frame["code"] == "90001", "alias_keys"] = '["xaboxala"]'
+    frame.to_csv(sources / "before.csv", index=False)
+    text = (sources / "changes.csv").read_text(encoding="utf-8")
+    text = text.replace("Xã Bê,99", "Xã Bờ Xa Lạ,99").replace("Xã Đê -> Xã Dê", "Xã Núi -> Xã Núi Cao")
+    (sources / "changes.csv").write_text(text, encoding="utf-8")
+    path, result = build_to("98", sources, tmp_path / "out")
+    atlas = Atlas.load(path)
+    before = atlas.units_on("2015-01-01").set_index("code")
+    assert before.loc[["90002", "90004"], "quality"].tolist() == ["unknown", "unknown"]
+    assert before.loc[["90001", "90003"], "quality"].tolist() == ["exact", "exact"]
+    district = atlas.units_on("2015-01-01", "district")["area_km2"].iloc[0]
+    assert district == pytest.approx(atlas.parts["area_km2"].sum(), rel=1e-4)  # the land stays in its district
+    after = atlas.units_on("2025-07-01").set_index("code")
+    assert after.loc[["90001", "90004"], "quality"].tolist() == ["approximate", "approximate"]
+    assert all("estimate" in n for n in after["note"])
+    assert after["area_km2"].sum() == pytest.approx(district, rel=1e-4)
 
 
 def test_missing_column_lists_what_the_file_has(sources):
