@@ -96,6 +96,7 @@ ENGLISH_TYPES = {
 }
 
 
+@lru_cache(maxsize=1 << 16)  # pure; a national layer asks for ~10^4 names
 def english(name: str) -> str:
     """An English rendering for readers without Vietnamese: "Xã Sơn Động" → "Son Dong Commune".
 

@@ -8,7 +8,6 @@ one province: the national build is the same code over all 63 former provinces.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -133,7 +132,7 @@ def build(region: str, sources_dir: str | Path, progress: Callable[[str], None] 
     communes.issues[:0] = issues
     part_area = dict(zip(parts, area_km2(list(parts.values()))))
     _fill_shares(communes.events, part_area)
-    name = new_rows["province"].iloc[0] if len(news) == 1 else NATIONAL_NAME
+    name = NATIONAL_NAME if region.upper() == NATIONAL else new_rows["province"].iloc[0]
     changes = lists.changes(set(olds), since=min(starts.values()))
     notes = {c.date: c.notes for c in changes}
     province_names = {a.province_code: a.province for a in vintage.values()}
@@ -190,7 +189,7 @@ def build(region: str, sources_dir: str | Path, progress: Callable[[str], None] 
             for a in lists.anomalies
             if lists.ever_in(a.code, set(olds))
         ],
-        "sources": _hashes(m),
+        "sources": m.hashes(),
     }
     say(f"{len(versions):,} versions, {len(events):,} events, {len(communes.issues)} issues")
     return BuildResult(
@@ -295,20 +294,6 @@ def _apply_acts(table, provinces: list[str], events: list[Event]) -> None:
         for e in events:
             if e.date == r.date and e.level == r.level and not e.legal_act:
                 e.legal_act, e.legal_act_text, e.legal_act_source = r.legal_act, r.text, r.source
-
-
-def _hashes(m: src.Manifest) -> dict[str, str]:
-    files = [
-        m.code_changes,
-        m.units_before_reform,
-        m.units_after_reform,
-        m.reform_mapping,
-        m.polygons,
-        m.supplement_events,
-        m.legal_acts,
-        *([m.non_admin_areas] if m.non_admin_areas else []),
-    ]
-    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
 
 
 def build_to(

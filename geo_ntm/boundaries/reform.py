@@ -193,18 +193,25 @@ def _seed(code, groups, official, geoms):
 def _new_unit(history, day, new_code, province, name, preds, given, cut, shares) -> None:
     parts = set(given)
     estimated = []
-    for share in shares:
+    for share in shares:  # the estimate decided what it got of each, even when that is nothing
+        estimated.append(share)
         for p in share.parts:
             if new_code in cut.get(p, {}):
                 parts.add(p if len(cut[p]) == 1 else f"{p}~{new_code}")
-                estimated.append(share)
     versions = [v for v, _ in preds]
     succ = Version("commune", new_code, name, split_type(name)[0], province, province, day, frozenset(parts))
     if estimated:
-        olds = sorted({v.name for v in versions if v.parts and set(v.parts) & {p for s in estimated for p in s.parts}})
+        shared = {p for s in estimated for p in s.parts}
+        olds = sorted({v.name for v in versions if (v.parts and set(v.parts) & shared) or v.shared & shared})
         between = sorted({r for s in estimated for r in s.receivers})
         succ.approximate = APPROXIMATE.format(
             what=", ".join(olds) or "land held jointly by its predecessors", between=", ".join(between)
+        )
+        succ.note = succ.approximate
+    lacking = [v.name for v in versions if not v.parts and not {q.split("~")[0] for q in parts} & v.shared]
+    if lacking and parts:
+        succ.approximate = (succ.approximate + " " if succ.approximate else "") + (
+            f"Outline incomplete: the base layer does not draw the land of {', '.join(lacking)}."
         )
         succ.note = succ.approximate
     if not parts:

@@ -9,6 +9,7 @@ way; codes stay strings with their leading zeros.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -76,6 +77,13 @@ class Manifest:
             )
         except (KeyError, ValueError, json.JSONDecodeError) as exc:
             raise SourceError(str(path), f"malformed manifest ({exc!s})") from None
+
+    def hashes(self) -> dict[str, str]:
+        """SHA-256 of the manifest and of every file a build reads, by file name."""
+        files = [self.root / "manifest.json", self.code_changes, self.units_before_reform, self.units_after_reform]
+        files += [self.reform_mapping, self.polygons, self.supplement_events, self.legal_acts]
+        files += [self.non_admin_areas] if self.non_admin_areas else []
+        return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
 
 
 def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:

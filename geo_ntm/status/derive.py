@@ -332,7 +332,7 @@ class _Chains:
             self.spans.setdefault((r.level, r.code), []).append((r.valid_from, r.valid_to, r.uid))
             self.unit[r.uid] = (r.level, r.type, r.code, r.name)
         self.root: dict[str, str] = {}
-        self.origin: dict[str, pd.Series | None] = {}
+        self.origin: dict[str, dict | None] = {}
         self._link()
 
     def _link(self) -> None:
@@ -344,21 +344,27 @@ class _Chains:
         starts a new chain: its status is its own to earn.
         """
         atlas = self.atlas
-        by_succ = atlas._by_succ
+        incoming: dict[str, list[tuple[str, str]]] = {}
+        for event_id, pred, succ in atlas.links[["event_id", "predecessor", "successor"]].itertuples(index=False):
+            if succ:
+                incoming.setdefault(succ, []).append((event_id, pred))
+        kind = dict(zip(atlas.events["event_id"], atlas.events["kind"]))
+        rows = atlas.events.to_dict("index")  # event id → its fields (a dict reads like the row)
         for uid in atlas.units.sort_values("valid_from")["uid"]:
-            incoming = by_succ.get_group(uid) if uid in by_succ.groups else None
+            links = incoming.get(uid)
             root, origin = uid, None
-            if incoming is not None:
-                events = [atlas.events.loc[e] for e in dict.fromkeys(incoming["event_id"])]
-                kinds = {e["kind"] for e in events}
+            if links:
+                events = list(dict.fromkeys(e for e, _ in links))
+                kinds = {kind[e] for e in events}
                 code = uid.split("@")[0]
-                same = [p for p in incoming["predecessor"] if p.split("@")[0] == code]
-                if len(incoming) == 1 and kinds <= CONTINUING - {"partial_transfer"}:
-                    root = self.root[incoming["predecessor"].iloc[0]]
+                same = [p for _, p in links if p.split("@")[0] == code]
+                if len(links) == 1 and kinds <= CONTINUING - {"partial_transfer"}:
+                    root = self.root[links[0][1]]
                 elif len(same) == 1 and not kinds & {"merge", "reorganisation"} and kinds <= CONTINUING | {"split"}:
                     root = self.root[same[0]]
                 else:
-                    origin = next((e for e in events if e["kind"] in NEW_UNIT), events[0])
+                    first = next((e for e in events if kind[e] in NEW_UNIT), events[0])
+                    origin = rows[first]
             self.root[uid] = root
             if root == uid:
                 self.origin[uid] = origin

@@ -1,0 +1,63 @@
+"""The published national and per-province figures, as the national region shows them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from geo_ntm.boundaries.atlas import Atlas
+from geo_ntm.boundaries.build import build_to
+from geo_ntm.paths import SOURCES_DIR
+from geo_ntm.status.public_record import completion_decisions, load_public_record, national_series, province_shares
+from geo_ntm.status.service import StatusService
+from geo_ntm.status.store import SqliteStore
+
+
+def _provinces(*codes):
+    return pd.DataFrame({"code": list(codes), "name": list(codes)})
+
+
+def test_completions_are_official_decisions_with_their_precision_and_citation():
+    found = {d.unit_code: d for d in completion_decisions()}
+    assert found["22"].decision_no == "1013/QĐ-TTg" and found["22"].signed == date(2025, 5, 27)
+    assert found["22"].signed_precision == "day"
+    assert found["36"].decision_no is None and found["36"].signed_precision == "by"
+    assert "27" not in found  # searched for and not found: no decision, not "not completed"
+    assert all(d.source == "official" and "http" in d.citation for d in found.values())
+
+
+def test_a_share_is_the_latest_published_figure_on_the_date_else_no_data():
+    shares = province_shares(_provinces("27", "26", "02"), date(2017, 12, 31), {}).set_index("code")
+    assert shares.loc["27", "share_pct"] == pytest.approx(75.3) and shares.loc["27", "as_of"] == "2017-12-31"
+    assert shares.loc["27", "basis"] == "published" and shares.loc["27", "source_url"].startswith("http")
+    assert shares.loc["02", "basis"] == "no data" and pd.isna(shares.loc["02", "share_pct"])
+    later = province_shares(_provinces("26"), date(2022, 7, 1), {}).set_index("code")
+    assert later.loc["26", "share_pct"] == 100 and later.loc["26", "precision"] == "month"
+
+
+def test_a_merged_province_adds_counts_of_its_former_provinces_and_never_bare_shares():
+    merged = province_shares(_provinces("24"), date(2024, 6, 1), {"24": ["24", "27"]}).set_index("code")
+    # Bắc Giang 154 of 182 (end 2023), old Bắc Ninh 89 of 89 (September 2022)
+    assert merged.loc["24", "share_pct"] == pytest.approx(round(243 / 271 * 100, 1))
+    assert merged.loc["24", "basis"].startswith("sum of its former provinces")
+    bare = province_shares(_provinces("37"), date(2024, 6, 1), {"37": ["35", "36", "37"]}).set_index("code")
+    assert bare.loc["37", "basis"] == "no data"  # shares without commune counts cannot be added
+
+
+def test_the_national_series_is_dated_and_cited():
+    series = national_series()
+    june = [f for f in series if f.as_of == date(2025, 6, 30) and f.metric == "communes_ntm"]
+    assert june and june[0].value == 6084 and june[0].denominator == 7669
+    assert all(f.source_url and f.citation for f in series)
+
+
+def test_a_province_that_completed_the_mission_shows_it_from_its_decision(tmp_path):
+    path, _ = build_to("22", SOURCES_DIR, tmp_path / "region")
+    store = SqliteStore(tmp_path / "store.sqlite")
+    assert load_public_record(store) == len(completion_decisions())
+    book = StatusService(Atlas.load(path), store).book()
+    before, after = book.on(date(2025, 5, 26), "province"), book.on(date(2025, 5, 27), "province")
+    assert before.set_index("code").loc["22", "status"] == "khong_du_lieu"
+    assert after.set_index("code").loc["22", "status"] == "hoan_thanh"
