@@ -97,7 +97,16 @@ class CommuneHistory:
             self._apply(change, annexes.annexes(day) if annexes else {})
 
     def _apply(self, change: Change, annex: dict[str, frozenset[str]]) -> None:
-        day = change.date
+        absorbed = self._absorptions(change)
+        for code in sorted(change.added):
+            if code not in self.current:  # a code re-listed while still in force changes nothing
+                self._addition(code, change, absorbed, annex)
+        for target in sorted(set(absorbed) | set(change.changed) | set(annex)):
+            if target in self.current:
+                self._continuation(target, change, absorbed, annex)
+
+    def _absorptions(self, change: Change) -> dict[str, list[str]]:
+        """Removed code → the unit that absorbed it; unresolved ones end with their land in no commune."""
         absorbed: dict[str, list[str]] = {}
         for code, attrs in sorted(change.removed.items()):
             if code not in self.current:
@@ -110,46 +119,41 @@ class CommuneHistory:
         for target, codes in list(absorbed.items()):
             for code in self._detached(target, codes):
                 codes.remove(code)
-                self._unresolved(
-                    code,
-                    change.removed[code].name,
-                    f"it would join {target}, but borders neither it nor the units merging with it",
-                    change,
-                )
-        for code in sorted(change.added):
-            if code in self.current:
-                continue  # re-listed while still in force: nothing to do
-            preds = [self.current[c] for c in absorbed.pop(code, [])]
-            after = change.added[code]
-            succ = _version(code, after, day, frozenset().union(*(p.parts or () for p in preds)))
-            succ.shared = frozenset().union(*(p.shared for p in preds))
-            restored = None if preds else self._restored(code, after, change, set(absorbed) | set(annex))
-            if restored is not None:
-                self._restore(code, after, day, *restored, change)
-                continue
-            if not preds:
-                self.issues.append(
-                    Issue(day, "commune", code, f"{after.name}: new code; its territory is not in the sources")
-                )
-                succ.note = "New unit; which units gave it land is not in the sources, so its outline is unknown."
-                self._open(succ)
-                continue
+                why = f"it would join {target}, but borders neither it nor the units merging with it"
+                self._unresolved(code, change.removed[code].name, why, change)
+        return absorbed
+
+    def _addition(self, code: str, change: Change, absorbed: dict, annex: dict) -> None:
+        """A code added: units merged under it, a code listed again, or a unit of unknown land."""
+        day, after = change.date, change.added[code]
+        preds = [self.current[c] for c in absorbed.pop(code, [])]
+        succ = _version(code, after, day, frozenset().union(*(p.parts or () for p in preds)))
+        succ.shared = frozenset().union(*(p.shared for p in preds))
+        restored = None if preds else self._restored(code, after, change, set(absorbed) | set(annex))
+        if restored is not None:
+            self._restore(code, after, day, *restored, change)
+        elif not preds:
+            self.issues.append(
+                Issue(day, "commune", code, f"{after.name}: new code; its territory is not in the sources")
+            )
+            succ.note = "New unit; which units gave it land is not in the sources, so its outline is unknown."
+            self._open(succ)
+        else:
             changes = attribute_changes(preds[0], succ) + (("code",) if len(preds) == 1 else ())
             self._event(day, preds, [succ], changes, change)
-        for target in sorted(set(absorbed) | set(change.changed) | set(annex)):
-            if target not in self.current:
-                continue
-            after = self._after(change, target)
-            if after is None:
-                continue
-            preds = [self.current[target]] + [self.current[c] for c in absorbed.get(target, [])]
-            extra = annex.get(target, frozenset())
-            succ = _version(target, after, day, frozenset().union(*(p.parts or () for p in preds)) | extra)
-            succ.shared = frozenset().union(*(p.shared for p in preds))
-            changes = attribute_changes(preds[0], succ) + (("parts",) if extra else ())
-            if len(preds) == 1 and not changes:
-                continue  # only the district or province was renamed: a district-level event
-            self._event(day, preds, [succ], changes, change)
+
+    def _continuation(self, target: str, change: Change, absorbed: dict, annex: dict) -> None:
+        """A unit going on under its code: renamed, moved, or with units (or land) merged into it."""
+        after = self._after(change, target)
+        if after is None:
+            return
+        preds = [self.current[target]] + [self.current[c] for c in absorbed.get(target, [])]
+        extra = annex.get(target, frozenset())
+        succ = _version(target, after, change.date, frozenset().union(*(p.parts or () for p in preds)) | extra)
+        succ.shared = frozenset().union(*(p.shared for p in preds))
+        changes = attribute_changes(preds[0], succ) + (("parts",) if extra else ())
+        if len(preds) > 1 or changes:  # else only the district or province was renamed: a district-level event
+            self._event(change.date, preds, [succ], changes, change)
 
     def _restore(self, code, after, day, parts, holders, change) -> None:
         succ = _version(code, after, day, parts)

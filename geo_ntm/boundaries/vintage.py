@@ -89,19 +89,7 @@ def match_polygons(polygons, lists: CodeLists, provinces: set[str], vintage: dat
     force on the nominal ``vintage``, then to the nearest later one. Polygon rows are the
     ``row`` column; provinces are recognised by name.
     """
-    names = {}
-    for day in [date.min, *lists.change_dates]:
-        for a in lists.on(day).values():
-            if a.province_code in provinces:
-                names.setdefault(_place(a.province), a.province_code)
-    rows_of: dict[str, list] = defaultdict(list)
-    province_of_row = {}
-    for r in polygons.itertuples():
-        code = names.get(_place(r.province))
-        if code is not None and is_admin_name(r.name):
-            rows_of[code].append(r)
-        if code is not None:
-            province_of_row[int(r.row)] = code
+    rows_of, province_of_row = _rows_by_province(polygons, lists, provinces)
     at_vintage = _by_province(lists.on(vintage), provinces)
     best: dict[str, tuple] = {}
     seen: dict[str, dict] = {}
@@ -116,6 +104,24 @@ def match_polygons(polygons, lists: CodeLists, provinces: set[str], vintage: dat
                 best[pcode] = (rank, found, listed)
     out = {p: _eliminate(rows_of.get(p, []), listed, found) for p, (_, found, listed) in sorted(best.items())}
     return Matching(out, province_of_row)
+
+
+def _rows_by_province(polygons, lists: CodeLists, provinces: set[str]) -> tuple[dict[str, list], dict[int, str]]:
+    """Admin-named polygon rows of each province (recognised by any name it had), and row → province."""
+    names = {}
+    for day in [date.min, *lists.change_dates]:
+        for a in lists.on(day).values():
+            if a.province_code in provinces:
+                names.setdefault(_place(a.province), a.province_code)
+    rows_of: dict[str, list] = defaultdict(list)
+    province_of_row = {}
+    for r in polygons.itertuples():
+        code = names.get(_place(r.province))
+        if code is not None:
+            province_of_row[int(r.row)] = code
+            if is_admin_name(r.name):
+                rows_of[code].append(r)
+    return rows_of, province_of_row
 
 
 def _by_province(listed: dict[str, Attrs], provinces: set[str]) -> dict[str, dict[str, Attrs]]:
