@@ -1,5 +1,6 @@
 # Two commands do all set-up on a fresh machine:
 #   make run    run the service on the embedded Bắc Ninh (ex-Bắc Giang + Bắc Ninh) data
+#               (make run-national: all of Vietnam on port 8001; built on first use, ~2 minutes)
 #   make test   run the test suite (installs Debian's Chromium and gdal-bin for the browser and OGC tests when root)
 
 PYTHON ?= python3
@@ -7,9 +8,10 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+NATIONAL_PORT ?= 8001
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint build-boundaries check-boundaries bench clean
+.PHONY: run run-national build-national test lint build-boundaries check-boundaries bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +24,12 @@ $(STAMP): pyproject.toml | $(PY)
 
 run: $(STAMP)
 	$(VENV)/bin/geo-ntm serve --host $(HOST) --port $(PORT)
+
+run-national: $(STAMP)
+	GEO_NTM_REGION=vn $(VENV)/bin/geo-ntm serve --host $(HOST) --port $(NATIONAL_PORT)
+
+build-national: $(STAMP)
+	$(VENV)/bin/geo-ntm boundaries build --national --out var/regions
 
 test: $(STAMP)
 	@scripts/ensure-chromium

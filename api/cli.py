@@ -29,7 +29,7 @@ def _serve_command(sub) -> None:
     s = sub.add_parser("serve", help="run the web service")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--region", type=Path, help=f"region file (default {DEFAULT_REGION.name})")
+    s.add_argument("--region", type=Path, help=f"region file (default {DEFAULT_REGION.name}), or vn for all of Vietnam")
     s.set_defaults(func=_serve)
 
 

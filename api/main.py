@@ -24,10 +24,12 @@ from api.security import SecurityHeadersMiddleware
 from api.settings import Settings
 from geo_ntm import __version__
 from geo_ntm.boundaries.atlas import Atlas
+from geo_ntm.boundaries.regions import is_national, resolve_region
 from geo_ntm.catalog import Catalog
 from geo_ntm.documents.service import DocumentService
 from geo_ntm.status.demo import load_demo
 from geo_ntm.status.imports.uploads import recover_interrupted
+from geo_ntm.status.public_record import load_public_record
 from geo_ntm.status.service import StatusService
 from geo_ntm.status.store import SqliteStore
 
@@ -66,10 +68,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        atlas = Atlas.load(settings.region)
-        store = SqliteStore(settings.store)
+        region = resolve_region(
+            settings.region, cache_dir=settings.region_cache, sources_dir=settings.sources, progress=log.warning
+        )
+        atlas = Atlas.load(region)
+        store = SqliteStore(settings.store_path())
         if settings.demo and store.data_version() == 0:
-            load_demo(store)
+            # Each region its own data: never the illustrative Bắc Giang records in national figures.
+            if is_national(settings.region):
+                load_public_record(store, atlas)
+            else:
+                load_demo(store)
         for upload_id in recover_interrupted(store):  # before any request: no confirmation of ours is running
             log.warning("upload %s was being applied when the service stopped; it can be confirmed again", upload_id)
         app.state.atlas = atlas

@@ -6,7 +6,10 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from geo_ntm.paths import DEFAULT_REGION, DEFAULT_STORE
+from geo_ntm.boundaries.regions import CACHE_DIR, is_national
+from geo_ntm.paths import DEFAULT_REGION, DEFAULT_STORE, SOURCES_DIR
+
+NATIONAL_STORE = DEFAULT_STORE.with_name("geo-ntm-vn.sqlite")
 
 
 class Settings(BaseSettings):
@@ -14,11 +17,18 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="GEO_NTM_", extra="forbid")
 
-    #: The region file written by ``geo-ntm boundaries build``.
+    #: The region: a file written by ``geo-ntm boundaries build``, or ``vn`` for all of Vietnam
+    #: (built on first use into ``var/regions``, about two minutes; see boundaries/README.md).
     region: Path = DEFAULT_REGION
-    #: The status store (SQLite file; created and migrated at start).
+    #: Where a region named by ``region`` (``vn``) is built and kept, and the sources it is built from.
+    region_cache: Path = CACHE_DIR
+    sources: Path = SOURCES_DIR
+    #: The status store (SQLite file; created and migrated at start). Unset, the national region
+    #: gets a store of its own (``geo-ntm-vn.sqlite`` beside the default one).
     store: Path = DEFAULT_STORE
-    #: Load the embedded Bắc Giang status dataset into an empty store at start.
+    #: Load the region's embedded status data into an empty store at start: for the province the
+    #: Bắc Giang dataset (illustrative at commune level, labelled so), for ``vn`` the public record
+    #: (official figures and decisions only).
     demo: bool = True
     #: Origins allowed to read the API from browsers (CORS, GET/HEAD only); ["*"] for a public portal.
     cors_origins: list[str] = ["*"]
@@ -45,4 +55,11 @@ class Settings(BaseSettings):
     documents: Path | None = None
 
     def documents_path(self) -> Path:
-        return self.documents or self.store.with_name(self.store.stem + "-documents.sqlite")
+        store = self.store_path()
+        return self.documents or store.with_name(store.stem + "-documents.sqlite")
+
+    def store_path(self) -> Path:
+        """The store to open: the one set, else the default of the region (national data apart)."""
+        if "store" not in self.model_fields_set and is_national(self.region):
+            return NATIONAL_STORE
+        return self.store

@@ -11,6 +11,7 @@ from api.routers import (
     home,
     imports,
     layers,
+    national,
     ogc,
     pages,
     planner_pages,
@@ -26,4 +27,4 @@ from api.routers import (
 ROUTERS = [health.router, home.router, boundaries.router, status.router, layers.router, ogc.router, pages.router]
 ROUTERS += [planning.router, present.router, search.router, planner_pages.router, review_pages.router]
 ROUTERS += [decisions.router, reviews.router, imports.router, audit.router, tokens.router, embed.router]
-ROUTERS += [documents.router, document_pages.router]
+ROUTERS += [documents.router, document_pages.router, national.router]

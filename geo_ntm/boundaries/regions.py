@@ -21,14 +21,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 from geo_ntm.errors import InvalidParameterError
-from geo_ntm.paths import ROOT, SOURCES_DIR
+from geo_ntm.paths import DEFAULT_STORE, SOURCES_DIR
 
 from . import sources as src
 from .build import NATIONAL
 
 #: Region names a setting may use instead of a file path.
 NAMES = {"vn": NATIONAL, "national": NATIONAL, "viet-nam": NATIONAL}
-CACHE_DIR = ROOT / "var" / "regions"
+#: Beside the status store: ``var/regions`` in a checkout, the user's data folder when installed.
+CACHE_DIR = DEFAULT_STORE.parent / "regions"
+
+
+def is_national(spec: str | Path) -> bool:
+    """Whether ``spec`` names the whole country."""
+    return NAMES.get(str(spec).strip().lower()) == NATIONAL
 
 
 def resolve_region(

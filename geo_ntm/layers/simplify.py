@@ -11,7 +11,8 @@ tolerance of the band's highest zoom, so a caller caches one copy per ``zoom_ban
 band       zooms            tolerance (half a pixel at zoom …)
 =========  ===============  =========================================
 5          0–5              5  (~2.3 km at 21°N)
-7          6–7              7  (~570 m)
+6          6                6  (~1.1 km): the whole country's communes at a glance
+7          7                7  (~570 m)
 9          8–9              9  (~140 m)
 11         10–11            11 (~36 m)
 12         12               12 (~18 m)
@@ -35,7 +36,7 @@ from .tiles import EARTH_RADIUS, MAX_LATITUDE, MAX_ZOOM, ground_resolution
 #: From this zoom on, layers are drawn at full detail.
 FULL_DETAIL_ZOOM = 13
 #: Highest zoom of each band; a band runs from the previous one's top + 1.
-BAND_TOPS = (5, 7, 9, 11, 12, FULL_DETAIL_ZOOM)
+BAND_TOPS = (5, 6, 7, 9, 11, 12, FULL_DETAIL_ZOOM)
 #: Tolerance in pixels of a 256-px tile (the square root of the largest triangle area removed).
 TOLERANCE_PX = 0.5
 _METRES_PER_DEGREE = math.pi * EARTH_RADIUS / 180

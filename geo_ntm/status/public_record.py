@@ -210,9 +210,22 @@ def completion_decisions() -> list[Decision]:
     return out
 
 
-def load_public_record(store, actor: str = "geo-ntm public record loader") -> int:
-    """Write the official completions into an empty national store; returns how many."""
+def load_public_record(store, atlas=None, actor: str = "geo-ntm public record loader") -> int:
+    """Write the official completions into an empty national store; returns how many.
+
+    With ``atlas``, only those about a province of its map on the signing date are written.
+    """
+    decisions = completion_decisions()
+    if atlas is not None:
+        decisions = [d for d in decisions if _on_map(atlas, d.unit_code, d.signed)]
     with store.write(actor) as w:
-        for d in completion_decisions():
+        for d in decisions:
             w.add_decision(d)
         return w.count
+
+
+def _on_map(atlas, code: str, day: date) -> bool:
+    if day < atlas.covered_from:
+        return False
+    units = atlas.units_on(day, "province")
+    return bool((units["code"] == code).any())

@@ -72,6 +72,9 @@ ROUTES = {
     "/api/review-board": ["/api/review-board?{when}"],
     "/api/overview": ["/api/overview?{when}"],
     "/api/targets/followed": ["/api/targets/followed?{when}"],
+    "/national": ["/national?{when}"],
+    "/api/national": ["/api/national?{when}"],
+    "/api/national/provinces.geojson": ["/api/national/provinces.geojson?{when}&zoom=6"],
 }
 #: The same routes in the formats that cost more, run on :data:`HEAVY` dates only.
 HEAVY_ROUTES = [

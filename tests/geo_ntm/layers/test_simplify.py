@@ -14,7 +14,7 @@ from geo_ntm.layers.tiles import ground_resolution
 
 @pytest.mark.parametrize(
     ("zoom", "band"),
-    [(0, 5), (5, 5), (6, 7), (7, 7), (8, 9), (9, 9), (10, 11), (11, 11), (12, 12), (13, 13), (22, 13)],
+    [(0, 5), (5, 5), (6, 6), (7, 7), (8, 9), (9, 9), (10, 11), (11, 11), (12, 12), (13, 13), (22, 13)],
 )
 def test_zoom_band(zoom, band):
     assert zoom_band(zoom) == band
