@@ -294,3 +294,40 @@ def documented(model: Any, media_type: str = "application/json", description: st
     """``responses=`` for a route that answers bytes: its schema shows in /docs, its body is not re-validated."""
     text = description or getattr(model, "__doc__", None) or "the answer"
     return {200: {"model": model, "content": {media_type: {}}, "description": text.strip().splitlines()[0]}}
+
+
+class PublishedFigure(Open):
+    """A figure of the programme's public record, with its date, precision and source."""
+
+    metric: str
+    value: float
+    denominator: float | None
+    share_pct: float | None
+    as_of: str | None
+    precision: str = Field(description="exact, month, year or inferred")
+    citation: str
+    source_url: str
+    publisher: str
+
+
+class ProvinceShare(Open):
+    code: str
+    name: str
+    share_pct: float | None = Field(description="published share of its communes at NTM standard; null: no data")
+    as_of: str | None
+    precision: str | None
+    basis: str = Field(description='"published", "sum of its former provinces …" or "no data"')
+    citation: str | None
+    source_url: str | None
+    status: str | None
+
+
+class NationalView(Open):
+    """Provinces with their published share of NTM communes and status, and the national series."""
+
+    date: str
+    region: str
+    provinces: list[ProvinceShare]
+    counts: dict[str, int]
+    latest: dict[str, PublishedFigure]
+    series: list[PublishedFigure]

@@ -1,12 +1,17 @@
-"""How cost grows with size: the national 2013 commune layer (11,163 polygons) served as a region.
+"""The national region at scale: build, checks, load, memory, layers and tiles. Prints figures, asserts nothing.
 
-    .venv/bin/python bench/national_bench.py [--duration 5]
+    .venv/bin/python bench/national_bench.py [--duration 5] [--cold-runs 8] [--skip-checks]
 
-Builds a one-vintage region from ``boundaries/sources/vietnam_communes_2013_vietnam63.gpkg``
-(``geo_ntm.boundaries.snapshot``: coverage-cleaned, districts and provinces dissolved; kept in
-the system temp folder between runs), starts a second service on it (one uvicorn worker, no
-status records: every unit shows "no data"), and prints cold and cached figures per zoom next
-to the same figures for the embedded province.
+1. Builds the national region on first use (``geo_ntm.boundaries.regions``; timed when it does)
+   and runs ``boundaries check`` on it: counts against the official lists on every date, area
+   through every event, official areas (goals of issue 16).
+2. Starts one uvicorn worker on it (``GEO_NTM_REGION=vn``, a fresh store of its own): time to
+   answer ``/healthz`` and the worker's resident memory, before and after the layers below.
+3. National commune layer at zooms 5 and 6: bytes (raw/gzip), cold (first request after a
+   data change), cached against the ceiling (a bare FastAPI route with the same bytes).
+4. Tiles (MVT and PNG) at zooms 5-12 over Hà Nội, cold and cached.
+
+Needs Debian's ``wrk``. The machines are shared and noisy: read the ratios, not the absolutes.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 import httpx
@@ -24,80 +28,128 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.layers_bench import free_port, start, wrk  # noqa: E402
-from geo_ntm.boundaries.snapshot import build_snapshot  # noqa: E402
+from bench.layers_bench import cold, free_port, ms, start, wrk  # noqa: E402
+from geo_ntm.boundaries.regions import CACHE_DIR, resolve_region  # noqa: E402
 from geo_ntm.layers.tiles import tiles_covering  # noqa: E402
+from geo_ntm.paths import SOURCES_DIR  # noqa: E402
+from geo_ntm.status.store import SqliteStore  # noqa: E402
 
-SOURCE = ROOT / "boundaries" / "sources" / "vietnam_communes_2013_vietnam63.gpkg"
+HANOI = (105.85, 21.03)
+DATES = ("2025-06-30", "2026-11-30")  # the 10,035 communes before the reform, the 3,321 of today
 
 
-def sizes(base: str, path: str) -> tuple[int, int, float]:
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def gz_size(url: str) -> tuple[int, int]:
+    plain = len(httpx.get(url, headers={"Accept-Encoding": "identity"}, timeout=120).content)
+    with httpx.Client(timeout=120) as c, c.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as r:
+        zipped = b"".join(r.iter_raw())
+    return plain, len(zipped)
+
+
+def checks(region: Path) -> None:
+    from geo_ntm.boundaries.check import run_checks
+
     t = time.perf_counter()
-    with httpx.Client(timeout=120) as c, c.stream("GET", base + path, headers={"Accept-Encoding": "gzip"}) as r:
-        zipped = len(b"".join(r.iter_raw()))
-    first = (time.perf_counter() - t) * 1000
-    plain = len(httpx.get(base + path, headers={"Accept-Encoding": "identity"}, timeout=120).content)
-    return plain, zipped, first
+    for c in run_checks(region, SOURCES_DIR):
+        print(f"  {'PASS' if c.passed else 'FAIL'}  {c.name}\n        {c.summary[:900]}")
+        if c.name.startswith("areas against"):
+            d = c.details
+            print(
+                f"        within 5%: {d['within_5pct']} of {d['trusted_units']} units with a trusted figure "
+                f"({d['within_5pct'] / max(d['trusted_units'], 1):.1%}); {d['within_5pct_all']} of {d['units']} in all"
+            )
+            for w in d["worst"]:
+                print(f"        worst: {w['name']} ({w['code']}) {w['diff_pct']}% — {w['reason'][:160]}")
+    print(f"  (checks took {time.perf_counter() - t:.0f} s)")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--duration", type=int, default=5)
+    ap.add_argument("--connections", type=int, default=8)
+    ap.add_argument("--cold-runs", type=int, default=8)
+    ap.add_argument("--skip-checks", action="store_true")
     args = ap.parse_args()
-    region = Path(tempfile.gettempdir()) / "geo-ntm-vietnam-2013.gpkg"
-    if not region.exists():
-        t = time.perf_counter()
-        build_snapshot(SOURCE, region, day=date(2013, 3, 6), name="Việt Nam (xã, 2013)")
-        print(f"built the national region in {time.perf_counter() - t:.1f} s (coverage cleaning of 11,163 polygons)")
-    tmp = Path(tempfile.mkdtemp(prefix="geo-ntm-bench-"))
-    port, province_port = free_port(), free_port()
-    procs = []
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    print("# geo-ntm national benchmark (one uvicorn worker, loopback)")
+    t = time.perf_counter()
+    said: list[str] = []
+    region = resolve_region("vn", progress=said.append)
+    built = time.perf_counter() - t
+    size = region.stat().st_size / 1e6
+    how = f"built now in {built:.0f} s (first use)" if said else f"found in {CACHE_DIR} ({built:.1f} s to check)"
+    print(f"\n## Region {region.name}: {size:.1f} MB, {how}")
+    if not args.skip_checks:
+        print("\n## boundaries check")
+        checks(region)
+
+    tmp = Path(tempfile.mkdtemp(prefix="geo-ntm-national-"))
+    port, ceiling_port = free_port(), free_port()
+    env = {"GEO_NTM_REGION": "vn", "GEO_NTM_STORE": str(tmp / "vn.sqlite")}
+    t = time.perf_counter()
+    service = start(["--factory", "api.main:create_app"], env, port)
+    started = time.perf_counter() - t
+    procs = [service]
+    base = f"http://127.0.0.1:{port}"
+    store = SqliteStore(tmp / "vn.sqlite")
+    counter = [0]
     try:
-        t = time.perf_counter()
-        procs.append(
-            start(
-                ["--factory", "api.main:create_app"],
-                {"GEO_NTM_REGION": str(region), "GEO_NTM_STORE": str(tmp / "n.sqlite"), "GEO_NTM_DEMO": "false"},
-                port,
-            )
+        memory = rss_mb(service.pid)
+        print(f"\n## Worker: answers /healthz {started:.1f} s after start; resident memory {memory:.0f} MB")
+        print("\n## National commune layer at zooms 5-6 (first request after a data change = cold)")
+        body = None
+        for day in DATES:
+            for zoom in (5, 6):
+                path = f"/api/layers/communes.geojson?date={day}&zoom={zoom}"
+                times = cold(base, store, path, args.cold_runs, counter)
+                plain, zipped = gz_size(base + path)
+                print(f"  {path:<56} {plain / 1e6:5.1f} MB raw, {zipped / 1e6:.2f} MB gzip; cold {ms(times)}")
+                if body is None:
+                    with httpx.Client() as c, c.stream("GET", base + path, headers={"Accept-Encoding": "gzip"}) as r:
+                        body = (path, b"".join(r.iter_raw()))
+        path, compressed = body
+        (tmp / "body.gz").write_bytes(compressed)
+        ceiling = start(
+            ["--factory", "bench.ceiling:make_app"],
+            {"BENCH_BODY": str(tmp / "body.gz"), "BENCH_MEDIA": "application/geo+json"},
+            ceiling_port,
         )
-        startup = time.perf_counter() - t
-        procs.append(
-            start(["--factory", "api.main:create_app"], {"GEO_NTM_STORE": str(tmp / "p.sqlite")}, province_port)
-        )
-        print(
-            f"# national vs province, {date.today()}, one uvicorn worker each, loopback; national start-up "
-            f"{startup:.1f} s"
-        )
-        print("\n## GeoJSON communes: raw / gzip bytes, first request (cold: join + simplify + encode + gzip), cached")
-        for label, base, q in (
-            ("national 2013 (11,163)", f"http://127.0.0.1:{port}", "date=2013-06-01"),
-            ("province 2023 (335)", f"http://127.0.0.1:{province_port}", "year=2023"),
-        ):
-            for zoom, fields in ((5, None), (5, "code,name,status"), (6, None), (8, None)):
-                path = f"/api/layers/communes.geojson?{q}&zoom={zoom}" + (f"&fields={fields}" if fields else "")
-                plain, zipped, first = sizes(base, path)
-                cached = wrk(base + path, args.duration, 4)
+        procs.append(ceiling)
+        ours = wrk(base + path, args.duration, args.connections)
+        top = wrk(f"http://127.0.0.1:{ceiling_port}/body", args.duration, args.connections)
+        print(f"\n## Cached {path} ({len(compressed):,} B gzip)")
+        for name, f in (("geo-ntm", ours), ("ceiling (bare route, same bytes)", top)):
+            print(f"  {name:<34} {f['rps']:8.0f} req/s  p50 {f['p50'] / 1000:6.2f} ms  p95 {f['p95'] / 1000:6.2f} ms")
+        print(f"  ratio geo-ntm / ceiling: {ours['rps'] / top['rps']:.2f}")
+
+        print("\n## Tiles over Hà Nội, zooms 5-12 (cold = first after a data change; cached = wrk)")
+        for fmt in ("mvt", "png"):
+            every = []
+            for z in range(5, 13):
+                ((_, x, y),) = tiles_covering((*HANOI, *HANOI), z)
+                tile = f"/api/tiles/communes/{z}/{x}/{y}.{fmt}?date={DATES[0]}"
+                times = cold(base, store, tile, max(4, args.cold_runs // 2), counter)
+                every += times
+                cached = wrk(base + tile, max(2, args.duration // 3), args.connections)
+                size = len(httpx.get(base + tile, timeout=60).content)
                 print(
-                    f"  {label:<24} z{zoom} {'3 fields' if fields else 'all fields':<10} {plain / 1e6:6.2f} MB / "
-                    f"{zipped / 1e6:5.2f} MB gzip   first {first:7.0f} ms   cached {cached['rps']:6.0f} req/s "
-                    f"p50 {cached['p50'] / 1000:6.1f} ms"
+                    f"  {fmt} z{z:<2} {size:>8,} B  cold {ms(times)}   cached {cached['rps']:7.0f} req/s "
+                    f"p95 {cached['p95'] / 1000:5.2f} ms"
                 )
-        print("\n## Tiles at the same place (Bắc Giang), first request and cached")
-        for label, base, q in (
-            ("national", f"http://127.0.0.1:{port}", "date=2013-06-01"),
-            ("province", f"http://127.0.0.1:{province_port}", "year=2023"),
-        ):
-            for z in (6, 8, 10):
-                ((_, x, y),) = tiles_covering((106.35, 21.33, 106.35, 21.33), z)
-                for fmt in ("mvt", "png"):
-                    path = f"/api/tiles/communes/{z}/{x}/{y}.{fmt}?{q}"
-                    _, zipped, first = sizes(base, path)
-                    cached = wrk(base + path, max(2, args.duration // 2), 4)
-                    print(
-                        f"  {label:<9} {fmt} z{z:<2} {zipped / 1024:7.1f} KB  first {first:6.0f} ms  cached "
-                        f"{cached['rps']:6.0f} req/s p50 {cached['p50'] / 1000:5.1f} ms"
-                    )
+            print(f"  {fmt} z5-z12 cold over all: {ms(every)}")
+
+        print("\n## National page and its province layer")
+        for path in ("/national", f"/api/national/provinces.geojson?date={DATES[1]}&zoom=6", "/api/national"):
+            plain, zipped = gz_size(base + path)
+            print(f"  {path:<56} {plain / 1024:7.1f} KB raw, {zipped / 1024:6.1f} KB gzip")
+        print(f"\n## Worker resident memory after all of the above: {rss_mb(service.pid):.0f} MB")
     finally:
         for p in procs:
             p.terminate()

@@ -33,3 +33,16 @@ def plain(value):
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     return value
+
+
+def object_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with text columns as plain Python strings (object dtype).
+
+    pandas 3 gives text its ``str`` dtype, which is slow to read element by element (row loops
+    over the ~10^4 communes of the national region spend most of their time there).
+    """
+    frame = frame.copy()
+    for col in frame.columns:
+        if isinstance(frame[col].dtype, pd.StringDtype):
+            frame[col] = frame[col].astype(object)
+    return frame

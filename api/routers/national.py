@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import CacheDep, CatalogDep, LangDep, SnapshotDep, WhenDep
 from api.http import cached, respond
+from api.schemas import NationalView, Open, documented
 from api.templating import templates
 from geo_ntm.i18n import section
 from geo_ntm.layers.geojson import feature_collection, precision_for_zoom
@@ -23,7 +24,7 @@ router = APIRouter(tags=["national"])
 PROPERTIES = ["code", "name", *national.SHARE_COLUMNS, "status", "decision_no", "decision_signed"]
 
 
-@router.get("/api/national")
+@router.get("/api/national", responses=documented(NationalView))
 async def national_view(request: Request, catalog: CatalogDep, snap: SnapshotDep, cache: CacheDep, when: WhenDep):
     """Provinces with their published share of NTM communes and status, and the national series, on a date."""
 
@@ -35,7 +36,7 @@ async def national_view(request: Request, catalog: CatalogDep, snap: SnapshotDep
     return respond(request, item, snap.version)
 
 
-@router.get("/api/national/provinces.geojson")
+@router.get("/api/national/provinces.geojson", responses=documented(Open, "application/geo+json", "GeoJSON"))
 async def province_shares(
     request: Request,
     catalog: CatalogDep,

@@ -19,6 +19,7 @@ import pandas as pd
 import pyogrio
 
 from geo_ntm.errors import DateOutOfRangeError, InvalidParameterError, SourceError, UnknownUnitError
+from geo_ntm.plain import object_strings
 
 from .history import LEVELS
 
@@ -41,19 +42,6 @@ def _level(level: str) -> str:
     if level not in LEVELS:
         raise InvalidParameterError(f"level {level!r} is not one of {list(LEVELS)}")
     return level
-
-
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with text columns as plain Python strings (object dtype).
-
-    pyogrio reads text as pandas' ``string`` dtype, which is slow to iterate element by
-    element (the status chains walk ~10^5 values for the national region).
-    """
-    frame = frame.copy()
-    for col in frame.columns:
-        if isinstance(frame[col].dtype, pd.StringDtype):
-            frame[col] = frame[col].astype(object)
-    return frame
 
 
 @dataclass(frozen=True)
@@ -83,7 +71,7 @@ class Atlas:
         info: dict,
         issues: pd.DataFrame,
     ):
-        units, events, links, unit_parts, parts = (_plain(f) for f in (units, events, links, unit_parts, parts))
+        units, events, links, unit_parts, parts = (object_strings(f) for f in (units, events, links, unit_parts, parts))
         units["valid_from"] = units["valid_from"].map(date.fromisoformat)
         units["valid_to"] = units["valid_to"].map(lambda s: date.fromisoformat(s) if s else OPEN_END)
         self.units = units.set_index("uid", drop=False)

@@ -15,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo_ntm.names import english
+from geo_ntm.plain import object_strings
 
 from .criteria import criteria_sets
 from .derive import StatusBook
@@ -116,7 +117,7 @@ def status_frame(
         status = book.on(day, level)
     units = atlas.units_on(day, level)
     parents = atlas.units_on(day, "district").set_index("code")["name"] if level == "commune" else pd.Series(dtype=str)
-    frame = units[["uid", "area_km2", "geometry"]].merge(status, on="uid")
+    frame = object_strings(units[["uid", "area_km2", "geometry"]].merge(status, on="uid"))
     frame["name_en"] = frame["name"].map(english)
     frame["parent_name"] = frame["parent_code"].map(parents)
     frame["rank"] = frame["status"].map(lambda s: RANK.get(s, -1))
@@ -135,7 +136,7 @@ def _criteria(frame: pd.DataFrame, book: StatusBook, assessments: list[Assessmen
     latest = latest_assessments(book, assessments, day)
     sets = criteria_sets()
     met, total, source, cset = [], [], [], []
-    for r in frame.itertuples():
+    for r in frame[["uid", "rank", "criteria_met", "criteria_set"]].itertuples():  # not the geometry: slow to read
         if r.criteria_met is not None and not (isinstance(r.criteria_met, float)):
             found, where, set_id = list(r.criteria_met), "decision", r.criteria_set
         elif r.rank < 1 and (a := latest.get(book.root[r.uid])) is not None:
@@ -164,7 +165,7 @@ def _period(frame: pd.DataFrame, progress: ProgressBook, day: date) -> None:
     cols = {c: [] for c in ("commune_group", "group_source", "progress_set", "progress_met", "progress_not_met",
                             "progress_unknown", "progress_total", "progress_as_of", "progress_source")}  # fmt: skip
     decisions = {d.id: d for items in progress.book.records.values() for d in items if getattr(d, "level", None)}
-    for r in frame.itertuples():
+    for r in frame[["uid", "decision_id"]].itertuples():
         p = None
         if cset is not None and r.uid in progress.book.root and progress.book._unit[r.uid][0] == "commune":
             decision = decisions.get(r.decision_id) if isinstance(r.decision_id, (int, float)) else None
@@ -222,7 +223,9 @@ def _sources(frame: pd.DataFrame, book: StatusBook, records: Records) -> None:
     lists = {d.id: d.source for d in records.difficulty_lists}
     village_sources = {v.commune_code: v.source for v in records.village_counts}
     out = []
-    for r in frame.itertuples():
+    used = ["source", "status", "dbkk_list", "villages_as_of", "code"]
+    used += ["group_source", "progress_source", "review_source"]
+    for r in frame[used].itertuples():
         parts = {r.source} if isinstance(r.source, str) else set()
         if not parts and r.status in ("chua_dat", "cho_ra_soat"):
             parts.add(absent)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 
 from api.main import create_app
+from api.schemas import NationalView
 from api.settings import Settings
 from tests.browser import launch, serve
 
 
 def test_the_view_gives_each_province_its_published_share_with_its_source(client):
     body = client.get("/api/national", params={"date": "2024-06-01"}).json()
+    NationalView.model_validate(body)
     shares = {p["code"]: p for p in body["provinces"]}
     assert shares["24"]["share_pct"] == 84.6 and shares["24"]["as_of"] == "2023-12-31"
     assert shares["24"]["source_url"].startswith("http") and shares["24"]["basis"] == "published"

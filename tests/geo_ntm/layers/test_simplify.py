@@ -68,7 +68,7 @@ def test_full_detail_is_an_unchanged_copy(communes):
 def test_every_zoom_of_a_band_gives_the_same_copy(squares):
     jagged = squares.copy()
     jagged.geometry = shapely.segmentize(jagged.geometry.values, 0.0005)
-    for low, high in [(0, 5), (6, 7), (8, 9)]:
+    for low, high in [(0, 5), (8, 9), (10, 11)]:
         a, b = simplify_for_zoom(jagged, low), simplify_for_zoom(jagged, high)
         assert shapely.equals_exact(a.geometry.values, b.geometry.values).all()
 
