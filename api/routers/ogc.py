@@ -134,16 +134,19 @@ async def items(
     limit: Annotated[int, Query(ge=1, le=10000)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     datetime_: DatetimeQ = None,
+    province_code: Annotated[
+        str | None, Query(pattern=r"^\d{2}$", description="a province's units only (a queryable property)")
+    ] = None,
 ) -> Response:
-    """Features of a collection, with bbox, limit, offset and datetime (one instant).
+    """Features of a collection, with bbox, limit, offset, datetime (one instant) and province_code.
 
     The page of features is cached per data version; its links are written per request from
     the public base URL, outside the cache, so no request header reaches a cached body.
     """
     when = _when(catalog.atlas, datetime_)
-    filters = Filters(parse_bbox(bbox) if bbox else None)
+    filters = Filters(parse_bbox(bbox) if bbox else None, province=province_code)
     version = snap.version
-    key = ("ogc", layer.id, when.key, filters.bbox, limit, offset)
+    key = ("ogc", layer.id, when.key, filters.key, limit, offset)
 
     def make():
         frame = catalog.select(snap, layer.id, when, filters=filters)
@@ -160,7 +163,7 @@ async def items(
 
     item = await cached(cache, version, key, make)
     matched = item.meta["matched"]
-    query = {k: v for k, v in (("bbox", bbox), ("datetime", datetime_)) if v}
+    query = {k: v for k, v in (("bbox", bbox), ("datetime", datetime_), ("province_code", province_code)) if v}
     here = f"{base}/ogc/collections/{layer.id}/items?"
     pages = [("self", offset)] + ([("next", offset + limit)] if offset + limit < matched else [])
     pages += [("prev", max(0, offset - limit))] if offset > 0 else []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from typing import Annotated, Literal
 from urllib.parse import urlencode
@@ -70,8 +71,19 @@ def _spec(catalog, settings, lang: str, level: str, when: When, **extra) -> MapS
         base_map_attribution=settings.base_map_attribution,
         unit_page=f"/planning/communes/{{code}}?lang={lang}",
         notes=notes,
+        zoom=fit_zoom(bounds),
         **extra,
     )
+
+
+def fit_zoom(bounds: tuple[float, float, float, float], pixels: int = 1000) -> int:
+    """The web-map zoom at which ``bounds`` fill about ``pixels`` (5 to 10): the layer's detail.
+
+    A province is drawn at zoom 10; the whole country at 6, so its 10,000 communes load at the
+    detail a screen shows rather than at a province's.
+    """
+    extent = max(bounds[2] - bounds[0], (bounds[3] - bounds[1]) * 1.1, 1e-6)
+    return int(max(5, min(10, math.floor(math.log2(pixels * 360 / (256 * extent))))))
 
 
 @router.get("/maps/status", response_class=HTMLResponse)

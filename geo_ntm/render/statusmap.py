@@ -132,7 +132,7 @@ def status_map(spec: MapSpec) -> str:
         zoom_start=9,
         tiles=None,
         control_scale=True,
-        min_zoom=6,
+        min_zoom=5,  # the whole country fits a screen at 5
         max_zoom=16,
         zoom_control=True,
     )
