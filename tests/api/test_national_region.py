@@ -44,3 +44,45 @@ def test_unset_the_national_region_keeps_a_store_of_its_own():
     assert Settings(region="vn").store_path() == NATIONAL_STORE
     assert Settings().store_path() != NATIONAL_STORE
     assert Settings(region="vn", store="x.sqlite").store_path().name == "x.sqlite"
+
+
+@pytest.mark.parametrize("path", ["/national", "/dashboard", "/maps/status", "/planning/reviews", "/"])
+def test_every_page_of_the_national_region_opens_with_no_parameters(national, path):
+    client, _ = national
+    page = client.get(path)
+    assert page.status_code == 200, page.text[:300]
+    assert "MH-" not in page.text  # no illustrative decision reaches a national page
+
+
+@pytest.mark.parametrize(
+    "day", ["2013-03-06", "2019-12-31", "2020-01-01", "2025-06-30", "2025-07-01", "2025-12-31", "2026-11-30"]
+)
+def test_the_national_api_answers_on_each_date_around_the_changes(national, day):
+    client, _ = national
+    view = client.get("/api/national", params={"date": day}).json()
+    layer = client.get("/api/national/provinces.geojson", params={"date": day, "zoom": 6}).json()
+    # Province 99 before the reform, 98 after it (the made-up sources' reorganisation).
+    expected = {"98"} if day >= "2025-07-01" else {"99"}
+    assert {p["code"] for p in view["provinces"]} == expected == {f["id"] for f in layer["features"]}
+    assert all(p["share_pct"] is None for p in view["provinces"])  # a made-up province has no published figure
+    ogc = client.get("/ogc/collections/communes/items", params={"datetime": day, "province_code": min(expected)})
+    assert ogc.status_code == 200 and ogc.json()["numberMatched"] > 0
+
+
+@pytest.mark.browser
+def test_the_national_region_in_a_browser_national_page_and_map_of_today(national):
+    from tests.browser import launch, serve
+
+    _, root = national
+    settings = Settings(region="vn", region_cache=root / "cache", sources=root / "sources", store=root / "b.sqlite")
+    with serve(create_app(settings)) as url, launch(url) as page:
+        page.goto("/national?lang=en")
+        page.page.wait_for_function(
+            "document.documentElement.getAttribute('data-national-loaded') !== null", timeout=20_000
+        )
+        assert page.evaluate("document.querySelectorAll('path.leaflet-interactive').length") == 1
+        assert "No data" in page.text("#national-legend")
+        page.goto("/maps/status")
+        page.page.wait_for_function("document.documentElement.getAttribute('data-ntm-loaded') !== null", timeout=20_000)
+        assert page.evaluate("document.querySelectorAll('path.leaflet-interactive').length") >= 2  # its 2 units
+        assert page.errors == [] and page.offhost_requests() == []
