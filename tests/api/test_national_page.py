@@ -42,6 +42,10 @@ def test_the_page_opens_with_no_parameters_and_names_its_sources(client):
     assert "xaydungtoday.vn" in page.text and "Chưa có số liệu" not in page.text.split("<table")[0]
     english = client.get("/national", params={"lang": "en", "date": "2017-12-31"})
     assert "New Rural Development nationwide" in english.text and "2017-12-31" in english.text
+    # Figures are named in the reader's language, never by their keys.
+    shown = page.text.split('id="national-config"')[0]
+    assert "Xã đạt chuẩn NTM" in shown and "communes_ntm" not in shown
+    assert "Communes at NTM standard" in english.text.split('id="national-config"')[0]
 
 
 @pytest.mark.browser
