@@ -1,7 +1,8 @@
 # Two commands do all set-up on a fresh machine:
 #   make run    run the service on the embedded Bắc Ninh (ex-Bắc Giang + Bắc Ninh) data
 #               (make run-national: all of Vietnam on port 8001; built on first use, ~2 minutes)
-#   make test   run the test suite (installs Debian's Chromium and gdal-bin for the browser and OGC tests when root)
+#   make test   run the test suite (installs Debian's Chromium, gdal-bin, PostgreSQL and nginx for the
+#               browser, OGC, store and proxy tests when root; those start throwaway servers themselves)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -34,6 +35,7 @@ build-national: $(STAMP)
 test: $(STAMP)
 	@scripts/ensure-chromium
 	@scripts/ensure-gdal
+	@scripts/ensure-servers
 	$(PY) -m pytest
 
 lint: $(STAMP)

@@ -16,7 +16,7 @@ from fastapi.security import HTTPBearer
 from api.deps import SettingsDep
 from geo_ntm.auth.audit import RequestContext
 from geo_ntm.auth.tokens import Token, verify_token
-from geo_ntm.status.store import SqliteStore
+from geo_ntm.status.store import StatusStore
 
 #: Paths that answer without a token even when reads are not public.
 OPEN_PATHS = ("/healthz", "/docs", "/openapi.json")
@@ -29,11 +29,11 @@ def _challenge(detail: str, error: str | None = None) -> HTTPException:
     return HTTPException(401, detail, headers={"WWW-Authenticate": value})
 
 
-def get_store(request: Request) -> SqliteStore:
+def get_store(request: Request) -> StatusStore:
     return request.app.state.status.store
 
 
-def identify(store: SqliteStore, header: str | None) -> Token | None:
+def identify(store: StatusStore, header: str | None) -> Token | None:
     """The token an ``Authorization`` header carries (None without one); 401 for a bad one."""
     if header is None:
         return None

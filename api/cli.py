@@ -14,14 +14,9 @@ from geo_ntm.paths import DEFAULT_REGION
 
 
 def _serve(args) -> int:
-    import uvicorn
+    from api.serve import run
 
-    from api.main import create_app
-    from api.settings import Settings
-
-    overrides = {"region": args.region} if args.region else {}
-    # no "server: uvicorn" banner: it tells a scanner what to try, and tells a user nothing
-    uvicorn.run(create_app(Settings(**overrides)), host=args.host, port=args.port, workers=1, server_header=False)
+    run(args.host, args.port, workers=args.workers, region=args.region)
     return 0
 
 
@@ -30,6 +25,7 @@ def _serve_command(sub) -> None:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--region", type=Path, help=f"region file (default {DEFAULT_REGION.name}), or vn for all of Vietnam")
+    s.add_argument("--workers", type=int, default=1, help="worker processes (default 1; more: gunicorn, see README)")
     s.set_defaults(func=_serve)
 
 

@@ -98,7 +98,12 @@ def cache_control(request: Request, version: int) -> str:
 
 
 def respond(request: Request, item: Cached, version: int) -> Response:
-    """The cached answer: 304 when the client has it, gzip when it accepts it."""
+    """The cached answer: 304 when the client has it, gzip when it accepts it.
+
+    The request is marked so that :class:`api.memo.AnswerMemo` keeps what is sent, for the next
+    identical request on this data version.
+    """
+    request.scope.setdefault("state", {})["memo"] = True
     headers = {
         "ETag": item.etag,
         "Cache-Control": cache_control(request, version),

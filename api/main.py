@@ -19,6 +19,7 @@ from api.auth import AuthenticateFirstMiddleware, read_guard
 from api.context import RequestContextMiddleware
 from api.head import HeadAsGetMiddleware
 from api.http import ByteCache
+from api.memo import AnswerMemo
 from api.routers import ROUTERS
 from api.security import SecurityHeadersMiddleware
 from api.settings import Settings
@@ -31,7 +32,7 @@ from geo_ntm.status.demo import load_demo
 from geo_ntm.status.imports.uploads import recover_interrupted
 from geo_ntm.status.public_record import load_public_record
 from geo_ntm.status.service import StatusService
-from geo_ntm.status.store import SqliteStore
+from geo_ntm.status.store import open_store
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("geo_ntm.api")
@@ -72,13 +73,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.region, cache_dir=settings.region_cache, sources_dir=settings.sources, progress=log.warning
         )
         atlas = Atlas.load(region)
-        store = SqliteStore(settings.store_path())
+        store = open_store(settings.store_path())
         if settings.demo and store.data_version() == 0:
             # Each region its own data: never the illustrative Bắc Giang records in national figures.
             if is_national(settings.region):
                 load_public_record(store, atlas)
             else:
-                load_demo(store)
+                load_demo(store)  # once: of workers starting together, the first writes it, the others see it there
         for upload_id in recover_interrupted(store):  # before any request: no confirmation of ours is running
             log.warning("upload %s was being applied when the service stopped; it can be confirmed again", upload_id)
         app.state.atlas = atlas
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         yield
         app.state.documents.close()
+        store.close()
 
     app = FastAPI(
         title="geo-ntm",
@@ -121,6 +123,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(AuthenticateFirstMiddleware)  # inside the request id and body limit, before any body
     app.add_middleware(RequestContextMiddleware, max_body=settings.max_upload_bytes)
+    # A repeated map request on the same data version is answered here, outside the request id, auth and
+    # body layers and the app (api/memo.py); inside the security headers and HEAD, which apply to it too.
+    app.add_middleware(
+        AnswerMemo,
+        version=lambda: app.state.status.version(),
+        enabled=lambda: settings.public_reads,
+        max_bytes=settings.cache_mb * 1024 * 1024 // 4,
+    )
     # outside the rest, so that answers made by the layers inside (401, 413) carry the headers too
     app.add_middleware(SecurityHeadersMiddleware, frame_ancestors=settings.frame_ancestors,
                        base_map_url=settings.base_map_url, public_url=settings.public_url)  # fmt: skip

@@ -17,7 +17,7 @@ from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from geo_ntm.status.model import Decision, Revocation
-from geo_ntm.status.store import SqliteStore, Writer
+from geo_ntm.status.store import StatusStore, Writer
 
 KINDS = {"decision": "decisions", "revocation": "revocations"}
 #: The largest id or offset a store can hold (a signed 64-bit integer); larger ones get 422, not a 500.
@@ -115,12 +115,12 @@ class DecisionListIn(BaseModel):
     decisions: list[DecisionIn] = Field(min_length=1, max_length=5000)
 
 
-def etag(source: SqliteStore | Writer, rec: Decision | Revocation) -> str:
+def etag(source: StatusStore | Writer, rec: Decision | Revocation) -> str:
     prefix = "d" if isinstance(rec, Decision) else "r"
     return f'"{prefix}{rec.id}.{source.unit_revision(rec.unit_level, rec.unit_code)}"'
 
 
-def record_json(source: SqliteStore | Writer, rec: Decision | Revocation, uid: str | None = None) -> dict:
+def record_json(source: StatusStore | Writer, rec: Decision | Revocation, uid: str | None = None) -> dict:
     """The record as the API shows it, with its correction state and ETag."""
     kind = "decision" if isinstance(rec, Decision) else "revocation"
     out: dict = {"id": rec.id, "kind": kind}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from os import PathLike
 from pathlib import Path
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from geo_ntm.boundaries.regions import CACHE_DIR, is_national
 from geo_ntm.paths import DEFAULT_REGION, DEFAULT_STORE, SOURCES_DIR
+from geo_ntm.status.store import is_url
 
 NATIONAL_STORE = DEFAULT_STORE.with_name("geo-ntm-vn.sqlite")
 
@@ -23,9 +26,11 @@ class Settings(BaseSettings):
     #: Where a region named by ``region`` (``vn``) is built and kept, and the sources it is built from.
     region_cache: Path = CACHE_DIR
     sources: Path = SOURCES_DIR
-    #: The status store (SQLite file; created and migrated at start). Unset, the national region
-    #: gets a store of its own (``geo-ntm-vn.sqlite`` beside the default one).
-    store: Path = DEFAULT_STORE
+    #: The status store, created and migrated at start: a SQLite file's path, or a PostgreSQL
+    #: database's URL (``postgresql://user:password@host:5432/db``) for many workers or machines.
+    #: Unset, the national region gets a SQLite store of its own (``geo-ntm-vn.sqlite`` beside the
+    #: default one).
+    store: str = str(DEFAULT_STORE)
     #: Load the region's embedded status data into an empty store at start: for the province the
     #: Bắc Giang dataset (illustrative at commune level, labelled so), for ``vn`` the public record
     #: (official figures and decisions only).
@@ -54,12 +59,21 @@ class Settings(BaseSettings):
     #: Where uploaded documents are kept (SQLite); default beside the store, ``<store>-documents.sqlite``.
     documents: Path | None = None
 
-    def documents_path(self) -> Path:
-        store = self.store_path()
-        return self.documents or store.with_name(store.stem + "-documents.sqlite")
+    @field_validator("store", mode="before")
+    @classmethod
+    def _store_text(cls, value):
+        return str(value) if isinstance(value, PathLike) else value
 
-    def store_path(self) -> Path:
-        """The store to open: the one set, else the default of the region (national data apart)."""
+    def documents_path(self) -> Path:
+        if self.documents is not None:
+            return self.documents
+        store = self.store_path()
+        if is_url(store):  # documents stay in SQLite (drafts, read by the worker that got them)
+            return DEFAULT_STORE.with_name("geo-ntm-documents.sqlite")
+        return Path(store).with_name(Path(store).stem + "-documents.sqlite")
+
+    def store_path(self) -> str:
+        """The store to open (a path or a URL): the one set, else the default of the region (national data apart)."""
         if "store" not in self.model_fields_set and is_national(self.region):
-            return NATIONAL_STORE
+            return str(NATIONAL_STORE)
         return self.store

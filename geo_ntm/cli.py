@@ -180,7 +180,7 @@ def _status_import(sub) -> None:
         default="decisions",
         help="what the sheet holds: decisions (default), plan targets, or review steps of merged communes",
     )
-    p.add_argument("--store", type=Path, default=DEFAULT_STORE)
+    p.add_argument("--store", **_store_option())
     p.add_argument("--region", type=Path, default=DEFAULT_REGION)
     p.add_argument("--actor", help="who imports (default: geo-ntm import (<login>))")
     p.set_defaults(func=_import_status)
@@ -225,8 +225,9 @@ def _import_status(args) -> int:
 
 
 def _store_option() -> dict:
-    return {"type": Path, "default": Path(os.environ.get("GEO_NTM_STORE", DEFAULT_STORE)),
-            "help": "the status store (default: $GEO_NTM_STORE or var/geo-ntm.sqlite)"}  # fmt: skip
+    return {"default": os.environ.get("GEO_NTM_STORE", str(DEFAULT_STORE)),
+            "help": "the status store: a SQLite file or a postgresql:// URL "
+                    "(default: $GEO_NTM_STORE or var/geo-ntm.sqlite)"}  # fmt: skip
 
 
 def _tokens(sub, store: dict) -> None:
@@ -258,11 +259,11 @@ def _audit(sub, store: dict) -> None:
 
 
 def _audit_verify(args) -> int:
-    from geo_ntm.status.store import SqliteStore
+    from geo_ntm.status.store import is_url, open_store
 
-    if not Path(args.store).is_file():
+    if not is_url(args.store) and not Path(args.store).is_file():
         raise InvalidParameterError(f"no store at {args.store}; give --store or set GEO_NTM_STORE")
-    report = SqliteStore(args.store).verify_audit()
+    report = open_store(args.store).verify_audit()
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     elif report.ok:
@@ -285,9 +286,9 @@ def _actor() -> str:
 
 def _token_create(args) -> int:
     from geo_ntm.auth.tokens import create_token
-    from geo_ntm.status.store import SqliteStore
+    from geo_ntm.status.store import open_store
 
-    token, secret = create_token(SqliteStore(args.store), args.name, args.role, actor=_actor())
+    token, secret = create_token(open_store(args.store), args.name, args.role, actor=_actor())
     print(f"created token {token.id} ({token.name}, {token.role}, key {token.key_id}); it is shown once:",
           file=sys.stderr)  # fmt: skip
     print(secret)
@@ -296,9 +297,9 @@ def _token_create(args) -> int:
 
 def _token_list(args) -> int:
     from geo_ntm.auth.tokens import list_tokens
-    from geo_ntm.status.store import SqliteStore
+    from geo_ntm.status.store import open_store
 
-    tokens = list_tokens(SqliteStore(args.store), include_revoked=not args.active)
+    tokens = list_tokens(open_store(args.store), include_revoked=not args.active)
     if args.json:
         print(json.dumps([t.as_dict() for t in tokens], ensure_ascii=False, indent=2))
         return 0
@@ -310,9 +311,9 @@ def _token_list(args) -> int:
 
 def _token_revoke(args) -> int:
     from geo_ntm.auth.tokens import revoke_token
-    from geo_ntm.status.store import SqliteStore
+    from geo_ntm.status.store import open_store
 
-    token = revoke_token(SqliteStore(args.store), args.token, actor=_actor())
+    token = revoke_token(open_store(args.store), args.token, actor=_actor())
     print(f"revoked token {token.id} ({token.name}, {token.role})", file=sys.stderr)
     return 0
 

@@ -82,7 +82,8 @@ class StoreUnavailableError(GeoNtmError):
     """The status store cannot be read or written just now: its disk is full, it is read-only, busy or damaged.
 
     Nothing was written. ``cause`` names the condition (``full``, ``read_only``, ``busy``, ``io``,
-    ``cannot_open``, ``damaged``) so that callers can say what to do; the message says it in words.
+    ``cannot_open``, ``damaged``, and ``unreachable`` for a PostgreSQL server that cannot be reached)
+    so that callers can say what to do; the message says it in words.
     It is the operator's problem, not the client's: the API answers 503 with ``Retry-After``.
     """
 

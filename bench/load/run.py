@@ -130,7 +130,7 @@ def pct(values: list[float], q: float) -> float:
     return sorted(values)[min(len(values) - 1, int(q * len(values)))] * 1000
 
 
-def report(stats: Stats, elapsed: float) -> None:
+def report(stats: Stats, elapsed: float) -> dict:
     total = sum(len(v) for v in stats.lat.values())
     errors = sum(sum(e.values()) for e in stats.err.values())
     print(f"\n{total} requests in {elapsed:.1f} s: {total / elapsed:.1f} requests/s, {errors} errors")
@@ -145,9 +145,11 @@ def report(stats: Stats, elapsed: float) -> None:
         print(f"{'all':<52} {len(every):>6} {len(every) / elapsed:>7.1f} {pct(every, .5):>8.1f} "
               f"{pct(every, .95):>8.1f} {pct(every, .99):>8.1f} {max(every) * 1000:>8.1f}  "
               f"(mean {statistics.mean(every) * 1000:.1f} ms)")  # fmt: skip
+    return {"requests": total, "rps": total / elapsed, "errors": errors}
 
 
-async def run(url: str, token: str, args) -> int:
+async def run(url: str, token: str, args, figures: dict | None = None) -> int:
+    """The load; ``figures`` (if given) receives requests, errors, writes acknowledged and read back."""
     auth = {"Authorization": f"Bearer {token}"}
     limits = httpx.Limits(max_connections=args.readers + args.editors + 4)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
@@ -165,7 +167,7 @@ async def run(url: str, token: str, args) -> int:
         tasks += [editor(http, stats, auth, free, stop, args.editor_pause, acked) for _ in range(args.editors)]
         await asyncio.gather(*tasks)
         elapsed = time.monotonic() - start
-        report(stats, elapsed)
+        summary = report(stats, elapsed)
         missing = []
         for rec_id, code, level in acked:
             r = await http.get(f"/api/decisions/{rec_id}")
@@ -174,6 +176,8 @@ async def run(url: str, token: str, args) -> int:
         listed = (await http.get("/api/decisions", params={"source": "illustrative", "limit": 1})).json()["total"]
         print(f"\nwrites acknowledged (201): {len(acked)}; read back by id: {len(acked) - len(missing)}; "
               f"missing or different: {len(missing)}; decisions listed now: {listed}")  # fmt: skip
+        if figures is not None:
+            figures.update(summary, acked=len(acked), read_back=len(acked) - len(missing))
         return 1 if missing else 0
 
 

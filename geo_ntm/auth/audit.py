@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from geo_ntm.status.chain import ChainReport
-from geo_ntm.status.store import SqliteStore, Writer
+from geo_ntm.status.store import StatusStore, Writer
 
 #: Columns of the export, in order.
 FIELDS = [
@@ -76,7 +76,7 @@ def note_request(writer: Writer, ctx: RequestContext) -> None:
 
 
 def audit_entries(
-    store: SqliteStore,
+    store: StatusStore,
     *,
     since: date | None = None,
     until: date | None = None,
@@ -119,7 +119,7 @@ def audit_entries(
         where.append("(c.request_id = ? OR r.client_request_id = ?)")
         args += [request_id, request_id]
     sql = (
-        "SELECT c.id, c.at, c.actor, c.action, c.tbl AS 'table', c.record_id, c.request_id, r.client_request_id, "
+        'SELECT c.id, c.at, c.actor, c.action, c.tbl AS "table", c.record_id, c.request_id, r.client_request_id, '
         "r.method, r.endpoint, r.client, r.token_name, r.role, c.detail "
         "FROM changes c LEFT JOIN requests r ON r.request_id = c.request_id"
         + (" WHERE " + " AND ".join(where) if where else "")

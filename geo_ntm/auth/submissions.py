@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from geo_ntm.errors import InvalidParameterError
-from geo_ntm.status.store import SqliteStore, Writer
+from geo_ntm.status.store import StatusStore, Writer
 
 _KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 
@@ -47,7 +47,7 @@ def _submission(row) -> Submission:
     return Submission(row["fingerprint"], row["status"], body, row["location"], row["created_at"])
 
 
-def recall(source: SqliteStore | Writer, token_id: int, key: str) -> Submission | None:
+def recall(source: StatusStore | Writer, token_id: int, key: str) -> Submission | None:
     """The kept answer for (token, key), read from the store or inside a writer's transaction."""
     sql = "SELECT * FROM submissions WHERE token_id = ? AND key = ?"
     if isinstance(source, Writer):

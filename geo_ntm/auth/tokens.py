@@ -19,12 +19,11 @@ import hashlib
 import hmac
 import re
 import secrets
-import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 from geo_ntm.errors import ConflictError, InvalidParameterError, NotFoundError
-from geo_ntm.status.store import SqliteStore
+from geo_ntm.status.store import StatusStore
 
 ROLES = ("reader", "editor", "admin")
 PREFIX = "gntm"
@@ -73,18 +72,18 @@ def check_role(role: str) -> str:
     return role
 
 
-def _token(row: sqlite3.Row) -> Token:
+def _token(row) -> Token:
     return Token(**{k: row[k] for k in Token.__dataclass_fields__})
 
 
 def create_token(
-    store: SqliteStore, name: str, role: str, *, actor: str, request_id: str | None = None, on_write=None
+    store: StatusStore, name: str, role: str, *, actor: str, request_id: str | None = None, on_write=None
 ) -> tuple[Token, str]:
     """Create a token; returns it and its secret form, which is shown once and never stored.
 
     Parameters
     ----------
-    store : SqliteStore
+    store : StatusStore
         The status store (the token table lives in the same file).
     name : str
         Who or what holds the token (``"alice"``, ``"phong-nn-ptnt"``); unique among active tokens.
@@ -112,21 +111,22 @@ def create_token(
                 break
         secret = f"{PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
         at = _now()
-        cur = w.conn.execute(
-            "INSERT INTO tokens (key_id, name, role, hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
+        token_id = w.conn.execute(
+            "INSERT INTO tokens (key_id, name, role, hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?) "
+            "RETURNING id",
             (key_id, name, role, hash_token(secret), at, actor),
-        )
-        w.record_change("add", "tokens", cur.lastrowid, {"key_id": key_id, "name": name, "role": role})
-    return Token(cur.lastrowid, key_id, name, role, at, actor), secret
+        ).fetchone()[0]
+        w.record_change("add", "tokens", token_id, {"key_id": key_id, "name": name, "role": role})
+    return Token(token_id, key_id, name, role, at, actor), secret
 
 
-def list_tokens(store: SqliteStore, *, include_revoked: bool = True) -> list[Token]:
+def list_tokens(store: StatusStore, *, include_revoked: bool = True) -> list[Token]:
     """Every token, oldest first (without secrets or hashes)."""
     where = "" if include_revoked else " WHERE revoked_at IS NULL"
     return [_token(r) for r in store.rows(f"SELECT * FROM tokens{where} ORDER BY id")]
 
 
-def find_token(store: SqliteStore, ref: str | int) -> Token:
+def find_token(store: StatusStore, ref: str | int) -> Token:
     """A token by id, key id, or the name of an active token."""
     ref = str(ref).strip()
     if ref.isascii() and ref.isdigit():  # an id; one beyond 64 bits cannot be stored, so it names no token
@@ -141,7 +141,7 @@ def find_token(store: SqliteStore, ref: str | int) -> Token:
 
 
 def revoke_token(
-    store: SqliteStore, ref: str | int, *, actor: str, request_id: str | None = None, on_write=None
+    store: StatusStore, ref: str | int, *, actor: str, request_id: str | None = None, on_write=None
 ) -> Token:
     """Revoke a token (by id, key id or active name); it stops working at once."""
     token = find_token(store, ref)
@@ -161,7 +161,7 @@ def revoke_token(
     return Token(**{**asdict(token), "revoked_at": at, "revoked_by": actor})
 
 
-def verify_token(store: SqliteStore, presented: str) -> Token | None:
+def verify_token(store: StatusStore, presented: str) -> Token | None:
     """The active token ``presented`` is, or None (malformed, unknown, wrong secret, or revoked)."""
     m = _TOKEN.match(presented or "")
     rows = store.rows("SELECT * FROM tokens WHERE key_id = ?", (m.group(1),)) if m else []

@@ -9,7 +9,12 @@ The file keeps the text, the analysis and the reviewer's choices (the date conte
 corrections of matches), never the uploaded bytes. Checks against the records
 (:mod:`.compare`) are recomputed on reading, once per data version, so they follow the records.
 Only the newest :data:`KEEP` documents are kept; a document left half-read by a restart is
-marked failed at the next start.
+marked failed at the next start, unless another worker process of the service is reading it
+(it holds a :mod:`geo_ntm.locks` lock until done). With many worker processes the file is
+shared (SQLite's WAL lets them read and write it together); a document is read by the worker
+that received it, and any worker answers for it. Over several machines each has its own file (a
+SQLite file must not be shared over a network file system): route the document paths to one
+machine. Documents are drafts, not records, and stay out of the PostgreSQL store.
 """
 
 from __future__ import annotations
@@ -21,11 +26,12 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import closing
+from contextlib import ExitStack, closing
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from geo_ntm.errors import GeoNtmError, InvalidParameterError, NotFoundError, TooLargeError
+from geo_ntm.locks import held, holding
 from geo_ntm.status.imports.uploads import safe_filename
 from geo_ntm.status.service import StatusService
 
@@ -97,10 +103,17 @@ class DocumentService:
         self._closed = False
         with self._conn() as conn:
             conn.executescript(_SCHEMA)
-            conn.execute(
+            unfinished = conn.execute("SELECT id FROM documents WHERE state IN ('queued', 'reading', 'analysing')")
+            # Another worker process of the service may be reading some now: those hold their lock.
+            stopped = [(r["id"],) for r in unfinished.fetchall() if not held(self._reading_lock(r["id"]))]
+            conn.executemany(
                 "UPDATE documents SET state = 'failed', error = 'interrupted by a restart of the service; upload "
-                "the document again', error_kind = 'interrupted' WHERE state IN ('queued', 'reading', 'analysing')"
+                "the document again', error_kind = 'interrupted' WHERE id = ?",
+                stopped,
             )
+
+    def _reading_lock(self, doc_id: str) -> Path:
+        return self.path.with_name(self.path.name + ".reading") / f"{doc_id}.lock"
 
     def _conn(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30)
@@ -139,7 +152,9 @@ class DocumentService:
                 "LIMIT ?)",
                 (KEEP,),
             )
-        self._futures[doc_id] = self._pool.submit(self._work, doc_id, content, name, as_of)
+        lock = ExitStack()  # held from now until it is read (by this process), so no other start fails it
+        lock.enter_context(holding(self._reading_lock(doc_id)))
+        self._futures[doc_id] = self._pool.submit(self._work, doc_id, content, name, as_of, lock)
         return doc_id
 
     def wait(self, doc_id: str, timeout: float) -> None:
@@ -151,7 +166,7 @@ class DocumentService:
             except TimeoutError:
                 pass
 
-    def _work(self, doc_id: str, content: bytes, name: str, as_of: date | None) -> None:
+    def _work(self, doc_id: str, content: bytes, name: str, as_of: date | None, lock: ExitStack) -> None:
         try:
             self._update(doc_id, state="reading")
 
@@ -174,6 +189,7 @@ class DocumentService:
             self._update(doc_id, state="failed", error="internal error; it has been logged", error_kind="internal")
         finally:
             self._futures.pop(doc_id, None)
+            lock.close()
 
     # -- reading back --------------------------------------------------------------------------------
     def _row(self, doc_id: str) -> sqlite3.Row:

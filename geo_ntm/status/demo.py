@@ -34,8 +34,10 @@ def _rows(kind: str) -> list[dict]:
 
 
 def load_demo(store: StatusStore, actor: str = "geo-ntm demo loader") -> int:
-    """Write the demo records into ``store`` in one transaction; returns how many were written.
+    """Write the demo records into an empty ``store`` in one transaction; returns how many were written.
 
+    A store that holds anything already (another worker process starting at the same moment
+    loaded it first) is left alone: the check is inside the write transaction, under its lock.
     A review step that recognises a unit names its decision by number: it is linked to the
     decision of the same unit and number written in the same transaction.
     """
@@ -44,6 +46,8 @@ def load_demo(store: StatusStore, actor: str = "geo-ntm demo loader") -> int:
         rec.read_rows(DEMO / "difficulty_lists.csv"), rec.read_rows(DEMO / "difficulty_entries.csv")
     )
     with store.write(actor) as w:
+        if w.data_version() != 0:
+            return 0
         numbers = {}
         for d in rows["decisions"]:
             numbers[(d.unit_code, d.decision_no)] = w.add_decision(d)

@@ -7,7 +7,6 @@ for a writer, so a writer sees what it has just written.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import fields
 from datetime import date
 
@@ -67,7 +66,7 @@ _DATES = {"signed", "as_of", "valid_from", "valid_to", "deadline", "reviewed_on"
 _TUPLES = {"criteria_met", "criteria_not_met", "scope"}
 
 
-def plain(cls, row: sqlite3.Row) -> dict:
+def plain(cls, row) -> dict:
     names = {f.name for f in fields(cls)} - {"entries"}
     out = {}
     for k in row.keys():
@@ -82,5 +81,5 @@ def plain(cls, row: sqlite3.Row) -> dict:
     return out
 
 
-def record_of(cls, row: sqlite3.Row):
+def record_of(cls, row):
     return cls(**plain(cls, row))

@@ -5,10 +5,12 @@ both stay. Every write happens in one transaction (``with store.write(actor) as 
 all lands, with an entry per record in the ``changes`` audit table and one step of the data
 version, or none of it does. The data version keys the caches of the layers and pages.
 
-A PostgreSQL backend implements :class:`StatusStore` the same way: the hash chain of the audit
+The PostgreSQL backend (:mod:`.pgstore`, chosen by :func:`open_store` for a ``postgresql://``
+URL) implements :class:`StatusStore` the same way: the reads here, the hash chain of the audit
 trail (:mod:`.chain`), the writer's checks (:mod:`.writer`) and the recovery of interrupted
-imports (:mod:`.uploads`) are Python above plain SQL; what is SQLite's own is here (connections,
-WAL, ``PRAGMA``s, migrations) and in :mod:`.store_errors` (what a failing disk means).
+imports (:mod:`.uploads`) are Python above the SQL both databases share; what is SQLite's own is
+here (connections, WAL, ``PRAGMA``s, migrations) and in :mod:`.store_errors` (what a failing disk
+means), what is PostgreSQL's in :mod:`.pgstore`, :mod:`.pgschema` and :mod:`.pgerrors`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from geo_ntm.errors import ConflictError
+from geo_ntm.locks import held, holding
 
 from .chain import ChainReport, Head, verify
 from .model import (
@@ -39,11 +44,21 @@ from .schema import MIGRATIONS, SEAL
 from .store_errors import rollback, translated, unavailable
 from .writer import CHAIN_ROWS, Writer, seal_existing
 
-__all__ = ["SqliteStore", "StatusStore", "Writer"]
+__all__ = ["SqliteStore", "StatusStore", "Writer", "is_url", "open_store"]
 
 
 class StatusStore(ABC):
-    """What every backend offers."""
+    """What every backend offers: the reads below are plain SQL over :meth:`_rows`, shared by all.
+
+    A backend supplies connections and transactions (:meth:`_rows`, :meth:`write`), the data
+    version, the audit check, and the claim locks of imports (:meth:`claim`, :meth:`claim_held`).
+    Its SQL is the subset SQLite and PostgreSQL share, with ``?`` placeholders.
+    """
+
+    #: What a backend is called in messages, logs and the health answer.
+    kind = "store"
+    #: Where it is: a file path, or a database URL (what ``GEO_NTM_STORE`` and ``--store`` take).
+    location = ""
 
     @abstractmethod
     def data_version(self) -> int: ...
@@ -53,45 +68,116 @@ class StatusStore(ABC):
     def write(self, actor: str, request_id: str | None = None) -> Iterator[Writer]: ...
 
     @abstractmethod
-    def decisions(self, *, current: bool = True) -> list[Decision]: ...
-
-    @abstractmethod
-    def revocations(self, *, current: bool = True) -> list[Revocation]: ...
-
-    @abstractmethod
-    def assessments(self, *, current: bool = True) -> list[Assessment]: ...
-
-    @abstractmethod
-    def difficulty_lists(self) -> list[DifficultyList]: ...
-
-    @abstractmethod
-    def commune_groups(self, *, current: bool = True) -> list[CommuneGroup]: ...
-
-    @abstractmethod
-    def reviews(self, *, current: bool = True) -> list[ReviewStep]: ...
-
-    @abstractmethod
-    def village_counts(self, *, current: bool = True) -> list[VillageCount]: ...
-
-    @abstractmethod
-    def plan_targets(self) -> list[PlanTarget]: ...
-
-    @abstractmethod
-    def reported_figures(self) -> list[ReportedFigure]: ...
-
-    @abstractmethod
-    def changes(self, limit: int = 1000) -> list[dict]: ...
+    def _rows(self, sql: str, args=()) -> list: ...
 
     @abstractmethod
     def verify_audit(self) -> ChainReport:
         """Check the audit trail's hash chain from its first entry (:func:`.chain.verify`)."""
 
+    @abstractmethod
+    @contextmanager
+    def claim(self, upload_id: str) -> Iterator[None]:
+        """Hold a lock that says "a live process is applying this upload" (released when the process dies)."""
+
+    @abstractmethod
+    def claim_held(self, upload_id: str) -> bool:
+        """Whether another live process holds :meth:`claim` for this upload."""
+
+    def close(self) -> None:  # noqa: B027 (a backend that keeps no connection has nothing to release)
+        """Release the connections the store keeps."""
+
+    def _current(self, table: str, current: bool) -> list:
+        where = f" WHERE id NOT IN (SELECT supersedes FROM {table} WHERE supersedes IS NOT NULL)" if current else ""
+        return self._rows(f"SELECT * FROM {table}{where} ORDER BY id")
+
+    def decisions(self, *, current: bool = True) -> list[Decision]:
+        return [record_of(Decision, r) for r in self._current("decisions", current)]
+
+    def revocations(self, *, current: bool = True) -> list[Revocation]:
+        return [record_of(Revocation, r) for r in self._current("revocations", current)]
+
+    def village_counts(self, *, current: bool = True) -> list[VillageCount]:
+        return [record_of(VillageCount, r) for r in self._current("village_counts", current)]
+
+    def assessments(self, *, current: bool = True) -> list[Assessment]:
+        return [record_of(Assessment, r) for r in self._current("assessments", current)]
+
+    def commune_groups(self, *, current: bool = True) -> list[CommuneGroup]:
+        return [record_of(CommuneGroup, r) for r in self._current("commune_groups", current)]
+
+    def reviews(self, *, current: bool = True) -> list[ReviewStep]:
+        return [record_of(ReviewStep, r) for r in self._current("reviews", current)]
+
+    def difficulty_lists(self) -> list[DifficultyList]:
+        entries: dict[str, list] = {}
+        # ``rowid`` is SQLite's insertion order; the PostgreSQL schema has a column of that name for it.
+        for r in self._rows("SELECT * FROM difficulty_entries ORDER BY rowid"):
+            entries.setdefault(r["list_id"], []).append(
+                DifficultyEntry(r["unit_code"], r["unit_name"], r["village"], r["source"], r["note"])
+            )
+        return [
+            DifficultyList(**{**plain(DifficultyList, r), "entries": tuple(entries.get(r["id"], ()))})
+            for r in self._rows("SELECT * FROM difficulty_lists ORDER BY valid_from, id")
+        ]
+
+    def plan_targets(self) -> list[PlanTarget]:
+        return [record_of(PlanTarget, r) for r in self._rows("SELECT * FROM plan_targets ORDER BY deadline, id")]
+
+    def reported_figures(self) -> list[ReportedFigure]:
+        return [record_of(ReportedFigure, r) for r in self._rows("SELECT * FROM reported_figures ORDER BY year")]
+
+    def changes(self, limit: int = 1000) -> list[dict]:
+        return [dict(r) for r in self._rows("SELECT * FROM changes ORDER BY id DESC LIMIT ?", (limit,))]
+
+    # -- single records and their correction chains (the write API) ---------------------
+    def rows(self, sql: str, args=()) -> list:
+        """Run a read query (for tables added beside the records: tokens, audit, uploads)."""
+        return self._rows(sql, args)
+
+    def record(self, table: str, record_id: int):
+        """One decision, revocation, review step or commune group by id, current or superseded."""
+        return one(self._rows, table, record_id)
+
+    def corrected_by(self, table: str, record_id: int) -> int | None:
+        """Id of the record that supersedes ``record_id``, if any."""
+        return corrected_by(self._rows, table, record_id)
+
+    def unit_revision(self, unit_level: str, unit_code: str) -> int:
+        """How many decisions and revocations touch a unit (its own, and corrections of them); only grows."""
+        return revision(self._rows, unit_level, unit_code)
+
+    def unit_records(self, unit_level: str, codes) -> list[Decision | Revocation]:
+        """Current decisions and revocations of the units with these codes at this level."""
+        return unit_records(self._rows, unit_level, codes)
+
+    def unit_reviews(self, unit_level: str, codes) -> list[ReviewStep]:
+        """Current review steps of the units with these codes."""
+        return unit_reviews(self._rows, unit_level, codes)
+
+
+def is_url(location: str | Path) -> bool:
+    """Whether ``location`` names a PostgreSQL database (else it is a SQLite file's path)."""
+    return str(location).startswith(("postgresql://", "postgres://"))
+
+
+def open_store(location: str | Path) -> StatusStore:
+    """The store at ``location``: a ``postgresql://`` URL, or a path to a SQLite file (created if missing)."""
+    text = str(location)
+    if is_url(text):
+        from .pgstore import PostgresStore  # psycopg is imported only by those who use it
+
+        return PostgresStore(text)
+    return SqliteStore(Path(text))
+
 
 class SqliteStore(StatusStore):
     """The SQLite backend: one file, WAL journal, full sync (a kill -9 loses no committed write)."""
 
+    kind = "sqlite"
+
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self.location = str(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with translated():
             conn = self._connect()
@@ -140,6 +226,9 @@ class SqliteStore(StatusStore):
                 self._chain_conn.close()
                 self._chain_conn, self._chain_seen = None, None
 
+    def close(self) -> None:
+        self._close_kept()
+
     def data_version(self) -> int:
         """The number of committed writes; cheap (one kept connection), so callers may ask per request."""
         with self._lock, translated():
@@ -182,48 +271,6 @@ class SqliteStore(StatusStore):
             finally:
                 conn.close()
 
-    def _current(self, table: str, current: bool) -> list[sqlite3.Row]:
-        where = f" WHERE id NOT IN (SELECT supersedes FROM {table} WHERE supersedes IS NOT NULL)" if current else ""
-        return self._rows(f"SELECT * FROM {table}{where} ORDER BY id")
-
-    def decisions(self, *, current: bool = True) -> list[Decision]:
-        return [record_of(Decision, r) for r in self._current("decisions", current)]
-
-    def revocations(self, *, current: bool = True) -> list[Revocation]:
-        return [record_of(Revocation, r) for r in self._current("revocations", current)]
-
-    def village_counts(self, *, current: bool = True) -> list[VillageCount]:
-        return [record_of(VillageCount, r) for r in self._current("village_counts", current)]
-
-    def assessments(self, *, current: bool = True) -> list[Assessment]:
-        return [record_of(Assessment, r) for r in self._current("assessments", current)]
-
-    def commune_groups(self, *, current: bool = True) -> list[CommuneGroup]:
-        return [record_of(CommuneGroup, r) for r in self._current("commune_groups", current)]
-
-    def reviews(self, *, current: bool = True) -> list[ReviewStep]:
-        return [record_of(ReviewStep, r) for r in self._current("reviews", current)]
-
-    def difficulty_lists(self) -> list[DifficultyList]:
-        entries: dict[str, list] = {}
-        for r in self._rows("SELECT * FROM difficulty_entries ORDER BY rowid"):
-            entries.setdefault(r["list_id"], []).append(
-                DifficultyEntry(r["unit_code"], r["unit_name"], r["village"], r["source"], r["note"])
-            )
-        return [
-            DifficultyList(**{**plain(DifficultyList, r), "entries": tuple(entries.get(r["id"], ()))})
-            for r in self._rows("SELECT * FROM difficulty_lists ORDER BY valid_from, id")
-        ]
-
-    def plan_targets(self) -> list[PlanTarget]:
-        return [record_of(PlanTarget, r) for r in self._rows("SELECT * FROM plan_targets ORDER BY deadline, id")]
-
-    def reported_figures(self) -> list[ReportedFigure]:
-        return [record_of(ReportedFigure, r) for r in self._rows("SELECT * FROM reported_figures ORDER BY year")]
-
-    def changes(self, limit: int = 1000) -> list[dict]:
-        return [dict(r) for r in self._rows("SELECT * FROM changes ORDER BY id DESC LIMIT ?", (limit,))]
-
     def verify_audit(self) -> ChainReport:
         """Check the audit trail's hash chain, in one read transaction (a consistent view).
 
@@ -246,30 +293,20 @@ class SqliteStore(StatusStore):
             self._chain_seen = (seen, report)
             return report
 
-    # -- single records and their correction chains (the write API) ---------------------
-    def rows(self, sql: str, args=()) -> list[sqlite3.Row]:
-        """Run a read query on a fresh connection (for tables added beside the records: tokens, audit)."""
-        return self._rows(sql, args)
+    def _claim_file(self, upload_id: str) -> Path:
+        return self.path.with_name(self.path.name + ".claims") / f"{upload_id}.lock"
 
-    def record(self, table: str, record_id: int):
-        """One decision, revocation, review step or commune group by id, current or superseded."""
-        return one(self._rows, table, record_id)
+    @contextmanager
+    def claim(self, upload_id: str) -> Iterator[None]:
+        """A :func:`geo_ntm.locks.holding` lock on ``<store>.claims/<upload>.lock`` (gone when the process dies)."""
+        with holding(self._claim_file(upload_id)) as got:
+            if not got and held(self._claim_file(upload_id)):
+                raise ConflictError(f"upload {upload_id} is being applied (another confirmation holds it); "
+                                    "read it again in a moment")  # fmt: skip
+            yield
 
-    def corrected_by(self, table: str, record_id: int) -> int | None:
-        """Id of the record that supersedes ``record_id``, if any."""
-        return corrected_by(self._rows, table, record_id)
-
-    def unit_revision(self, unit_level: str, unit_code: str) -> int:
-        """How many decisions and revocations touch a unit (its own, and corrections of them); only grows."""
-        return revision(self._rows, unit_level, unit_code)
-
-    def unit_records(self, unit_level: str, codes) -> list[Decision | Revocation]:
-        """Current decisions and revocations of the units with these codes at this level."""
-        return unit_records(self._rows, unit_level, codes)
-
-    def unit_reviews(self, unit_level: str, codes) -> list[ReviewStep]:
-        """Current review steps of the units with these codes."""
-        return unit_reviews(self._rows, unit_level, codes)
+    def claim_held(self, upload_id: str) -> bool:
+        return held(self._claim_file(upload_id))
 
     def review_revision(self, unit_level: str, unit_code: str) -> int:
         """How many review steps touch a unit (its own, and corrections of them); only grows."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import asdict, fields
 from datetime import UTC, date, datetime
 
@@ -48,26 +47,35 @@ _NO_CONTEXT = object()
 
 
 class Writer:
-    """Adds records inside one transaction of a :class:`SqliteStore`, and their audit entries, chained."""
+    """Adds records inside one transaction of a store, and their audit entries, chained.
 
-    def __init__(self, conn: sqlite3.Connection, actor: str, request_id: str):
+    ``conn`` is the transaction's connection: :class:`sqlite3.Connection`, or the PostgreSQL
+    store's :class:`~.pgconn.Connection`, which takes the same SQL (``?`` placeholders, rows read
+    by name or position, ``INSERT … RETURNING id``). Every writer of a store holds its write lock
+    (``BEGIN IMMEDIATE``, or a row lock on the data version), so reads here see the newest state.
+    """
+
+    def __init__(self, conn, actor: str, request_id: str):
         self.conn, self.actor, self.request_id = conn, actor, request_id
         self.count = 0
         self.head: Head | None = None  # the chain's newest entry, once this transaction has read it
         self.chained = False
         self._context = _NO_CONTEXT
+        self._entries: list[tuple] = []  # audit entries not yet inserted (see _flush)
 
     def _insert(self, table: str, record, skip: tuple[str, ...] = ("id",)) -> int:
         row = {f.name: _value(getattr(record, f.name)) for f in fields(record) if f.name not in skip}
+        if row.get("id", 0) is None:
+            del row["id"]  # the database numbers it (PostgreSQL refuses an explicit NULL)
         if table in RECORDED:
             row["recorded_at"], row["recorded_by"], row["request_id"] = _now(), self.actor, self.request_id
         cols = ", ".join(row)
-        cur = self.conn.execute(
-            f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(row))})", list(row.values())
-        )
-        self._audit("add", table, cur.lastrowid, row)
+        record_id = self.conn.execute(
+            f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(row))}) RETURNING id", list(row.values())
+        ).fetchone()[0]
+        self._audit("add", table, record_id, row)
         self.count += 1
-        return cur.lastrowid
+        return record_id
 
     def _audit(self, action: str, table: str, record_id, row: dict) -> None:
         """One audit entry, numbered and hashed after the chain's head.
@@ -82,13 +90,19 @@ class Writer:
                  "action": action, "tbl": table, "record_id": str(record_id),
                  "detail": json.dumps(row, ensure_ascii=False)}  # fmt: skip
         digest = entry_hash(self.head.hash, entry, self.context())
-        self.conn.execute(
-            "INSERT INTO changes (id, at, actor, request_id, action, tbl, record_id, detail, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*entry.values(), digest),
-        )
+        self._entries.append((*entry.values(), digest))
         self.head = Head(entry["id"], digest)
         self.chained = True
+
+    def _flush(self) -> None:
+        """Insert the audit entries computed so far, together (one batch: a round trip, not one per record)."""
+        if self._entries:
+            self.conn.executemany(
+                "INSERT INTO changes (id, at, actor, request_id, action, tbl, record_id, detail, hash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._entries,
+            )
+            self._entries = []
 
     def context(self) -> dict | None:
         """This request's row in ``requests`` (None for a change made outside HTTP), read once."""
@@ -103,19 +117,24 @@ class Writer:
         """Record the HTTP request this transaction serves (once per request id), before its audit entries.
 
         A request whose changes are already chained without it keeps none: its entries' hashes
-        were computed without a context, and adding one now would break them.
+        were computed without a context, and adding one now would break them. (A check, then an
+        insert: this transaction holds the store's write lock.)
         """
-        cols = ", ".join(row)
-        self.conn.execute(
-            f"INSERT INTO requests ({cols}) SELECT {', '.join('?' * len(row))} "
-            "WHERE NOT EXISTS (SELECT 1 FROM requests WHERE request_id = ?) "
-            "AND NOT EXISTS (SELECT 1 FROM changes WHERE request_id = ?)",
-            (*row.values(), row["request_id"], row["request_id"]),
-        )
+        rid = row["request_id"]
+        self._flush()
+        seen = self.conn.execute(
+            "SELECT 1 FROM requests WHERE request_id = ? UNION ALL SELECT 1 FROM changes WHERE request_id = ?",
+            (rid, rid),
+        ).fetchone()
+        if seen is None:
+            self.conn.execute(
+                f"INSERT INTO requests ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", tuple(row.values())
+            )
         self._context = _NO_CONTEXT
 
     def seal(self) -> None:
-        """Before COMMIT: record the chain's new head, so that entries cut off the end show."""
+        """Before COMMIT: the audit entries, and the chain's new head, so that entries cut off the end show."""
+        self._flush()
         if self.chained:
             self.conn.execute("UPDATE meta SET value = ? WHERE key = 'audit_head'", (str(self.head),))
 
@@ -191,7 +210,7 @@ class Writer:
         """The data version as this transaction sees it (before its own step)."""
         return int(self.conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])
 
-    def _query(self, sql: str, args=()) -> list[sqlite3.Row]:
+    def _query(self, sql: str, args=()) -> list:
         return self.conn.execute(sql, args).fetchall()
 
     def record(self, table: str, record_id: int) -> Decision | Revocation | None:
@@ -214,7 +233,7 @@ class Writer:
         return revision(self._query, unit_level, unit_code, tables=("reviews",))
 
 
-def seal_existing(conn: sqlite3.Connection) -> None:
+def seal_existing(conn) -> None:
     """Chain the entries written before the chain existed, oldest first, and record the head."""
     head = Head()
     for row in map(dict, conn.execute(CHAIN_ROWS).fetchall()):

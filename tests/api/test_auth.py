@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -87,7 +88,7 @@ def test_roles_nest_an_admin_may_edit(client, tok):
 
 def test_tokens_are_stored_as_hashes_only(app, tok):
     secret = tok["editor"]["Authorization"].split()[1]
-    raw = b"".join(p.read_bytes() for p in app[2].parent.glob("geo-ntm.sqlite*"))
+    raw = b"".join(p.read_bytes() for p in Path(app[2]).parent.glob("geo-ntm.sqlite*"))
     assert secret.encode() not in raw
     row = sqlite3.connect(app[2]).execute("SELECT hash FROM tokens WHERE name = 'alice'").fetchone()
     assert row[0] == hashlib.sha256(secret.encode()).hexdigest()

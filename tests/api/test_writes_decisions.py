@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 
 import pytest
+
+from tests.stores import execute
 
 from .editing import app_client, decision
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    # An empty store: every unit starts with no record (the embedded data would fill old Bắc Ninh).
-    with app_client(tmp_path_factory.mktemp("writes"), demo=False) as found:
+def app(tmp_path_factory, module_store_location):
+    # An empty store: every unit starts with no record (the embedded data would fill old Bắc Ninh). Both backends.
+    with app_client(tmp_path_factory.mktemp("writes"), module_store_location, demo=False) as found:
         yield found
 
 
@@ -127,8 +128,7 @@ def test_an_idempotency_key_gives_the_same_answer_and_one_record(client, tok, ap
     second = client.post("/api/decisions", json=body, headers=key)
     assert first.status_code == second.status_code == 201
     assert first.json() == second.json() and second.headers["Idempotent-Replayed"] == "true"
-    rows = sqlite3.connect(app[2]).execute("SELECT COUNT(*) FROM decisions WHERE unit_code = '07264'").fetchone()
-    assert rows[0] == 1
+    assert execute(app[2], "SELECT COUNT(*) FROM decisions WHERE unit_code = '07264'")[0][0] == 1
     other = client.post("/api/decisions", json={**body, "signed": "2023-08-02"}, headers=key)
     assert other.status_code == 422 and "different request" in other.json()["detail"]
     # a key belongs to its token: another editor's same key is a new submission
@@ -144,8 +144,7 @@ def test_levels_written_together_count_for_the_nesting_rule_and_all_or_none(clie
     bad = [decision("09208", "dat_chuan", "2022-01-10"), decision("99999")]
     r = client.post("/api/decisions/batch", json={"decisions": bad}, headers=tok["editor"])
     assert r.status_code == 422 and r.json()["detail"].startswith("decisions[1].unit_code")
-    count = sqlite3.connect(app[2]).execute("SELECT COUNT(*) FROM decisions WHERE unit_code = '09208'").fetchone()
-    assert count[0] == 0
+    assert execute(app[2], "SELECT COUNT(*) FROM decisions WHERE unit_code = '09208'")[0][0] == 0
 
 
 def test_a_correction_needs_if_match_and_two_editors_cannot_overwrite_each_other(client, tok):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import sqlite3
 from datetime import date
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from geo_ntm.errors import ConflictError
 from geo_ntm.status.imports.uploads import PinnedStore, check_upload, get_upload
 from geo_ntm.status.model import VillageCount
-from geo_ntm.status.store import SqliteStore
+from tests.stores import execute
 
 from .editing import app_client, decision
 
@@ -36,13 +35,13 @@ def atlas():
 
 
 @pytest.fixture()
-def app(tmp_path):
-    with app_client(tmp_path, max_upload_bytes=64 * 1024, demo=False) as found:
+def app(tmp_path, store_location):
+    with app_client(tmp_path, store_location, max_upload_bytes=64 * 1024, demo=False) as found:
         yield found
 
 
-def count(path, code: str) -> int:
-    return sqlite3.connect(path).execute("SELECT COUNT(*) FROM decisions WHERE unit_code = ?", (code,)).fetchone()[0]
+def count(where, code: str) -> int:
+    return execute(where, "SELECT COUNT(*) FROM decisions WHERE unit_code = ?", code)[0][0]
 
 
 def upload(client, tok, text: str = SHEET, **params):
@@ -116,7 +115,7 @@ def test_an_upload_over_the_limit_is_413_declared_or_streamed(app):
     assert r.status_code == 413
     big_json = client.post("/api/decisions", json=decision("09196", note="z" * (70 * 1024)), headers=tok["editor"])
     assert big_json.status_code == 413
-    assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM uploads").fetchone()[0] == 0
+    assert execute(path, "SELECT COUNT(*) FROM uploads")[0][0] == 0
 
 
 def test_errors_about_the_file_name_the_upload_not_a_server_path(app):
@@ -136,9 +135,9 @@ def test_only_editors_upload(app):
     assert client.post("/api/imports", params=PARAMS, content=SHEET.encode(), headers=CSV).status_code == 401
 
 
-def test_an_import_writes_only_at_the_version_its_dry_run_saw(tmp_path, atlas):
+def test_an_import_writes_only_at_the_version_its_dry_run_saw(any_store, atlas):
     """The check is inside the import's own transaction: a write from another process in between is caught."""
-    store = SqliteStore(tmp_path / "s.sqlite")
+    store = any_store
 
     def claimed(request_id: str):
         up = check_upload(store, atlas, SHEET.encode(), "qd.csv", {"defaults": {"source": "illustrative"}}, actor="a")

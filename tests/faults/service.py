@@ -26,17 +26,21 @@ class Service:
 
     ``wrap`` is a command the service is started through (``unshare``, ``setpriv``), which must
     ``exec`` it in the same process so that :attr:`pid` is the service's. ``cli``: start it as
-    ``geo-ntm serve`` does instead.
+    ``geo-ntm serve`` does instead; ``workers`` > 1 always does (``geo-ntm serve --workers N``).
     """
 
-    def __init__(self, log: Path, wrap: tuple[str, ...] = (), cli: bool = False, **env: str):
+    def __init__(self, log: Path, wrap: tuple[str, ...] = (), cli: bool = False, workers: int = 1, **env: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log.open("ab")
         settings = {f"GEO_NTM_{k.upper()}": str(v) for k, v in env.items()}
-        serve = (["-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)] if cli else
-                 ["-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1", "--port", str(self.port),
-                  "--workers", "1", "--log-level", "warning", "--no-server-header"])  # fmt: skip
+        if cli or workers > 1:  # as an operator runs it (N > 1: gunicorn's arbiter and its uvicorn workers)
+            serve = ["-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                     "--workers", str(workers)]  # fmt: skip
+        else:
+            serve = ["-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
+                     "--port", str(self.port), "--workers", "1", "--log-level", "warning",
+                     "--no-server-header"]  # fmt: skip
         self.proc = subprocess.Popen(
             [*wrap, sys.executable, *serve],
             cwd=ROOT, env={**os.environ, **settings}, stdout=self.log, stderr=subprocess.STDOUT,
@@ -58,6 +62,18 @@ class Service:
     @property
     def pid(self) -> int:
         return self.proc.pid
+
+    def workers(self) -> list[int]:
+        """Process ids of the worker processes (the children of the arbiter; itself with one worker)."""
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.proc.pid:
+                children.append(int(stat.parent.name))
+        return sorted(children) or [self.proc.pid]
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no flush, no rollback by the process itself."""

@@ -32,13 +32,13 @@ ROWS = 20_000
 KILL_AT_WAL_BYTES = 4 * 1024 * 1024
 
 
-def big_sheet() -> bytes:
+def big_sheet(rows: int = ROWS) -> bytes:
     atlas = Atlas.load(DEFAULT_REGION)
     units = atlas.units_on("2023-03-15", "commune")
     codes = units[units["type"] == "Xã"]["code"].tolist()
     note = "Ghi chú kiểm thử: quyết định công nhận xã đạt chuẩn nông thôn mới. " * 6
     lines = ["unit_code,level,decision_no,signed,note"]
-    lines += [f"{codes[i % len(codes)]},dat_chuan,K-{i}/QĐ-UBND,2023-03-15,{note}" for i in range(ROWS)]
+    lines += [f"{codes[i % len(codes)]},dat_chuan,K-{i}/QĐ-UBND,2023-03-15,{note}" for i in range(rows)]
     return ("\n".join(lines) + "\n").encode()
 
 

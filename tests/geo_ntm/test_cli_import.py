@@ -112,7 +112,7 @@ def test_a_wrong_sheet_lists_the_sheets(tmp_path, capsys):
 
 def test_the_default_store_is_under_var_in_the_repository():
     args = parser().parse_args(["import", "x.csv"])
-    assert args.store == ROOT / "var" / "geo-ntm.sqlite" and args.level_of_unit is None
+    assert args.store == str(ROOT / "var" / "geo-ntm.sqlite") and args.level_of_unit is None
 
 
 def test_a_json_mapping_file_with_defaults(tmp_path, capsys):

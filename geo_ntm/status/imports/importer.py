@@ -34,7 +34,7 @@ from geo_ntm.errors import ConflictError, InvalidParameterError, SourceError
 from ..derive import StatusBook
 from ..levels import RANK
 from ..model import Decision, Revocation
-from ..store import SqliteStore, StatusStore
+from ..store import StatusStore, is_url, open_store
 from . import vocabulary as voc
 from .gazetteer import Gazetteer, Version
 from .report import ImportReport
@@ -182,9 +182,10 @@ def _opened(store, dry_run: bool) -> Iterator[StatusStore]:
     """A store object for ``store``: a path is opened (a dry run against a missing file uses an empty one)."""
     with ExitStack() as stack:
         if isinstance(store, str | os.PathLike):  # anything else is a store (a StatusStore, or a wrapper of one)
-            if dry_run and not Path(store).exists():
+            if dry_run and not is_url(store) and not Path(store).exists():
                 store = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "empty.sqlite"
-            store = SqliteStore(store)
+            store = open_store(store)
+            stack.callback(store.close)
         yield store
 
 

@@ -17,7 +17,10 @@ A confirmation first *claims* the upload (state ``applying``, naming its request
 in one transaction that also marks it ``applied``, only if the claim is still its own. So a
 process killed in between leaves a claim and nothing written: :func:`recover_interrupted` (run
 when the service starts) returns such uploads to ``checked`` and says so in the audit trail, and
-a later confirmation may take over a claim no live confirmation of this process holds.
+a later confirmation may take over a claim no live confirmation holds. Whether one does is the
+store's :meth:`~.store.StatusStore.claim` lock, held while a confirmation runs and dropped by the
+operating system or the database when its process dies: so with many worker processes, one that
+starts (and recovers) or confirms never takes over an import another worker is applying.
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ import json
 import re
 import secrets
 import tempfile
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,16 +40,13 @@ from pathlib import Path
 from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.errors import ConflictError, GeoNtmError, InvalidParameterError, NotFoundError, StoreUnavailableError
 
-from ..store import SqliteStore, Writer
+from ..store import StatusStore, Writer
 
 _SAFE = re.compile(r"[^0-9A-Za-z._-]+")
 _COLUMNS = ("id, created_at, created_by, filename, size, sha256, options, data_version, report, ready, state, "
             "finished_at, finished_by, result, claimed_at, claimed_by")  # fmt: skip
 #: Items kept per list of a stored report (errors, warnings ...); ``counts`` keeps the totals.
 REPORT_ITEMS = 200
-#: Requests of this process applying an upload now (a claim by any other request was interrupted).
-_IN_FLIGHT: set[str] = set()
-_in_flight_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -120,7 +119,7 @@ class PinnedStore:
     claim is still this request's: the records and the state land together or not at all.
     """
 
-    def __init__(self, store: SqliteStore, upload: Upload, request_id: str, actor: str, on_write: Callable | None):
+    def __init__(self, store: StatusStore, upload: Upload, request_id: str, actor: str, on_write: Callable | None):
         self._store, self._upload, self._request_id, self._on_write = store, upload, request_id, on_write
         self._actor = actor
 
@@ -178,7 +177,7 @@ def _report(report, filename: str) -> dict:
 
 
 def check_upload(
-    store: SqliteStore, atlas: Atlas, content: bytes, filename: str, options: dict, *, actor: str,
+    store: StatusStore, atlas: Atlas, content: bytes, filename: str, options: dict, *, actor: str,
     request_id: str | None = None, on_write: Callable | None = None, owner_token_id: int | None = None,
 ) -> Upload:  # fmt: skip
     """Dry-run ``content`` and keep it with its report (``options``: import_file's keyword arguments).
@@ -211,7 +210,7 @@ def check_upload(
     return get_upload(store, upload_id)
 
 
-def get_upload(store: SqliteStore, upload_id: str, viewer: Viewer | None = None) -> Upload:
+def get_upload(store: StatusStore, upload_id: str, viewer: Viewer | None = None) -> Upload:
     """An upload by id, if ``viewer`` may see it (None: anyone, as the command line)."""
     cond, args = _mine(viewer)
     rows = store.rows(f"SELECT {_COLUMNS} FROM uploads WHERE id = ? AND {cond}", (upload_id, *args))
@@ -223,7 +222,7 @@ def get_upload(store: SqliteStore, upload_id: str, viewer: Viewer | None = None)
 
 
 def list_uploads(
-    store: SqliteStore, viewer: Viewer | None = None, *, limit: int = 50, offset: int = 0
+    store: StatusStore, viewer: Viewer | None = None, *, limit: int = 50, offset: int = 0
 ) -> tuple[int, list[Upload]]:
     """The uploads ``viewer`` may see, newest first: how many in all, and one page of them."""
     cond, args = _mine(viewer)
@@ -235,7 +234,7 @@ def list_uploads(
     return total, [_upload(r) for r in rows]
 
 
-def _finish(store: SqliteStore, upload: Upload, state: str, result: dict | None, actor: str, request_id: str,
+def _finish(store: StatusStore, upload: Upload, state: str, result: dict | None, actor: str, request_id: str,
             on_write: Callable | None) -> None:  # fmt: skip
     """Record the end of this request's confirmation: ``failed``, or the result of an ``applied`` one."""
     with store.write(actor, request_id) as w:
@@ -266,7 +265,7 @@ def _interrupted(w: Writer, upload_id: str, row, why: str) -> None:
     })  # fmt: skip
 
 
-def recover_interrupted(store: SqliteStore, *, actor: str = "geo-ntm (start)") -> list[str]:
+def recover_interrupted(store: StatusStore, *, actor: str = "geo-ntm (start)") -> list[str]:
     """Uploads left ``applying`` by a process that stopped (kill -9, power cut): back to ``checked``.
 
     Run when the service starts, before it takes requests. Their import transaction never
@@ -274,6 +273,7 @@ def recover_interrupted(store: SqliteStore, *, actor: str = "geo-ntm (start)") -
     """
     rows = store.rows("SELECT id, created_by, claimed_by, claimed_at, claim_request_id FROM uploads "
                       "WHERE state = 'applying' ORDER BY claimed_at, id")  # fmt: skip
+    rows = [r for r in rows if not store.claim_held(r["id"])]  # another worker may be applying one now
     if not rows:
         return []
     with store.write(actor) as w:
@@ -282,7 +282,7 @@ def recover_interrupted(store: SqliteStore, *, actor: str = "geo-ntm (start)") -
     return [r["id"] for r in rows]
 
 
-def _claim(store: SqliteStore, upload: Upload, actor: str, request_id: str, ttl: timedelta,
+def _claim(store: StatusStore, upload: Upload, actor: str, request_id: str, ttl: timedelta,
            on_write: Callable | None) -> None:  # fmt: skip
     with store.write(actor, request_id) as w:  # claim it, so two confirmations cannot both import
         if on_write is not None:
@@ -292,12 +292,7 @@ def _claim(store: SqliteStore, upload: Upload, actor: str, request_id: str, ttl:
             "FROM uploads WHERE id = ?",
             (upload.id,),
         ).fetchone()
-        if row["state"] == "applying":
-            with _in_flight_lock:
-                live = row["claim_request_id"] in _IN_FLIGHT
-            if live:
-                raise ConflictError(f"upload {upload.id} is being applied (confirmed by {row['claimed_by']} at "
-                                    f"{row['claimed_at']}); read it again in a moment")  # fmt: skip
+        if row["state"] == "applying":  # we hold the claim lock, so no live confirmation does: it stopped
             _interrupted(w, upload.id, row, "its confirmation stopped (a store error, or a restart); "
                                             "taken over by a new confirmation")  # fmt: skip
         elif row["state"] != "checked":
@@ -319,7 +314,7 @@ def _claim(store: SqliteStore, upload: Upload, actor: str, request_id: str, ttl:
 
 
 def apply_upload(
-    store: SqliteStore, atlas: Atlas, upload_id: str, *, actor: str, request_id: str | None = None,
+    store: StatusStore, atlas: Atlas, upload_id: str, *, actor: str, request_id: str | None = None,
     ttl: timedelta = timedelta(hours=24), on_write: Callable | None = None, viewer: Viewer | None = None,
 ) -> Upload:  # fmt: skip
     """Import a checked upload, all or nothing, if the data has not changed since its dry run.
@@ -345,23 +340,19 @@ def apply_upload(
             "correct the file and upload it again"
         )
     request_id = request_id or uuid.uuid4().hex
-    _claim(store, upload, actor, request_id, ttl, on_write)
-    with _in_flight_lock:
-        _IN_FLIGHT.add(request_id)
-    try:
-        pinned = PinnedStore(store, upload, request_id, actor, on_write)
-        with _as_file(_content(store, upload_id), upload.filename) as path:
-            report = import_file(path, pinned, atlas, actor=actor, dry_run=False, **upload.options)
-    except StoreUnavailableError as exc:
-        _release(store, upload_id, request_id, actor, on_write, f"the store could not be written: {exc}")
-        raise
-    except BaseException as exc:
-        problem = str(exc) if isinstance(exc, GeoNtmError) else "error"
-        _finish(store, upload, "failed", {"problem": problem}, actor, request_id, on_write)
-        raise
-    finally:
-        with _in_flight_lock:
-            _IN_FLIGHT.discard(request_id)
+    with store.claim(upload_id):  # a live claim, seen by every process until this one ends or dies
+        _claim(store, upload, actor, request_id, ttl, on_write)
+        try:
+            pinned = PinnedStore(store, upload, request_id, actor, on_write)
+            with _as_file(_content(store, upload_id), upload.filename) as path:
+                report = import_file(path, pinned, atlas, actor=actor, dry_run=False, **upload.options)
+        except StoreUnavailableError as exc:
+            _release(store, upload_id, request_id, actor, on_write, f"the store could not be written: {exc}")
+            raise
+        except BaseException as exc:
+            problem = str(exc) if isinstance(exc, GeoNtmError) else "error"
+            _finish(store, upload, "failed", {"problem": problem}, actor, request_id, on_write)
+            raise
     result = _report(report, upload.filename)
     if not report.ok or not report.written:
         _finish(store, upload, "failed", result, actor, request_id, on_write)
@@ -371,7 +362,7 @@ def apply_upload(
     return get_upload(store, upload_id)
 
 
-def _release(store: SqliteStore, upload_id: str, request_id: str, actor: str, on_write, why: str) -> None:
+def _release(store: StatusStore, upload_id: str, request_id: str, actor: str, on_write, why: str) -> None:
     """Give a claim back after a store error; if even that cannot be written, the next start (or confirm) will."""
     try:
         with store.write(actor, request_id) as w:
@@ -388,5 +379,5 @@ def _release(store: SqliteStore, upload_id: str, request_id: str, actor: str, on
         pass
 
 
-def _content(store: SqliteStore, upload_id: str) -> bytes:
+def _content(store: StatusStore, upload_id: str) -> bytes:
     return store.rows("SELECT content FROM upload_contents WHERE upload_id = ?", (upload_id,))[0]["content"]

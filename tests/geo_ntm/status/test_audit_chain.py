@@ -1,9 +1,9 @@
 """The audit trail is a hash chain: a direct UPDATE or DELETE on it is reported, with where it breaks.
 
 The audit's reproduction: an ``UPDATE``/``DELETE`` on the audit table was served as if nothing
-happened. Each test tampers with the SQLite file the way someone with the file would (the
-``sqlite3`` module on the side, not through the store) and asks the store, the command line
-and the API.
+happened. Each test tampers with the database the way someone with the file or a database login
+would (``sqlite3`` or ``psycopg`` on the side, not through the store) and asks the store and the
+command line; on both backends.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import pytest
 from geo_ntm.cli import main
 from geo_ntm.status.model import Decision
 from geo_ntm.status.schema import MIGRATIONS
-from geo_ntm.status.store import SqliteStore
+from geo_ntm.status.store import SqliteStore, StatusStore
+from tests.stores import execute
 
 
 def _decision(n: int) -> Decision:
@@ -26,8 +27,8 @@ def _decision(n: int) -> Decision:
 
 
 @pytest.fixture
-def store(tmp_path) -> SqliteStore:
-    store = SqliteStore(tmp_path / "s.sqlite")
+def store(any_store) -> StatusStore:
+    store = any_store
     for n in range(5):  # five transactions of one entry each, then one of three
         with store.write(f"editor-{n}", f"req-{n}") as w:
             w.add_decision(_decision(n))
@@ -37,13 +38,12 @@ def store(tmp_path) -> SqliteStore:
     return store
 
 
-def tamper(store: SqliteStore, sql: str, *args) -> None:
-    with sqlite3.connect(store.path) as conn:
-        conn.execute(sql, args)
+def tamper(store: StatusStore, sql: str, *args) -> None:
+    execute(store, sql, *args)
 
 
-def verify_cli(store: SqliteStore, capsys) -> tuple[int, dict]:
-    code = main(["audit", "verify", "--store", str(store.path), "--json"])
+def verify_cli(store: StatusStore, capsys) -> tuple[int, dict]:
+    code = main(["audit", "verify", "--store", store.location, "--json"])
     return code, json.loads(capsys.readouterr().out)
 
 
@@ -51,7 +51,7 @@ def test_an_untouched_trail_is_intact(store, capsys):
     report = store.verify_audit()
     assert report.ok and report.entries == 8 and report.head.id == 8
     assert verify_cli(store, capsys)[0] == 0
-    assert main(["audit", "verify", "--store", str(store.path)]) == 0
+    assert main(["audit", "verify", "--store", store.location]) == 0
     assert f"intact: 8 entries; head {report.head}" in capsys.readouterr().out
 
 

@@ -1,26 +1,29 @@
-"""The store: append-only, corrections supersede, duplicates refused, all-or-nothing writes."""
+"""The store: append-only, corrections supersede, duplicates refused, all-or-nothing writes (both backends)."""
 
 from __future__ import annotations
 
 import sqlite3
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 
-from geo_ntm.errors import ConflictError, InvalidParameterError
+from geo_ntm.errors import ConflictError, InvalidParameterError, StoreUnavailableError
 from geo_ntm.status.model import Assessment, Revocation, VillageCount
 from geo_ntm.status.schema import MIGRATIONS
-from geo_ntm.status.store import SqliteStore
+from geo_ntm.status.store import SqliteStore, open_store
+from tests.stores import integrity_errors
 
 from .conftest import decision
 
 
 @pytest.fixture()
-def store(tmp_path):
-    return SqliteStore(tmp_path / "s.sqlite")
+def store(any_store):
+    return any_store
 
 
-def test_schema_is_created_and_versioned(store):
+def test_schema_is_created_and_versioned(tmp_path):
+    store = SqliteStore(tmp_path / "s.sqlite")
     conn = sqlite3.connect(store.path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -84,5 +87,43 @@ def test_a_failed_write_leaves_nothing(store):
 
 
 def test_constraints_refuse_impossible_counts(store):
-    with pytest.raises(sqlite3.IntegrityError), store.write("a") as w:
+    with pytest.raises(integrity_errors()), store.write("a") as w:
         w.add_village_count(VillageCount("07222", "Xã Song Mai", date(2023, 12, 31), 5, 7, 0, "illustrative"))
+
+
+def test_a_write_through_one_store_object_moves_the_version_every_other_sees(store):
+    other = open_store(store.location)  # another worker process's store, on the same database
+    try:
+        assert other.data_version() == store.data_version() == 0
+        with store.write("a") as w:
+            w.add_decision(decision("07222", "dat_chuan", "2019-11-02", no="1/QĐ-UBND"))
+        assert other.data_version() == 1 and [d.decision_no for d in other.decisions()] == ["1/QĐ-UBND"]
+    finally:
+        other.close()
+
+
+def test_postgresql_refuses_a_nul_character_with_a_clear_error_and_writes_nothing(pg_server, request):
+    url, name = pg_server.schema_url()
+    request.addfinalizer(lambda: pg_server.drop_schema(name))
+    store = open_store(url)
+    with pytest.raises(InvalidParameterError, match="NUL"), store.write("a") as w:
+        w.add_decision(decision("07222", "dat_chuan", "2019-11-02", no="1/QĐ\x00"))
+    assert store.decisions() == [] and store.data_version() == 0
+    store.close()
+
+
+def test_an_unreachable_or_read_only_postgresql_is_a_store_condition(pg_server, request):
+    from deploy.pgcluster import free_port
+
+    with pytest.raises(StoreUnavailableError) as down:
+        open_store(f"postgresql://nobody@127.0.0.1:{free_port()}/none?connect_timeout=2")
+    assert down.value.cause == "unreachable" and "cannot be reached" in str(down.value)
+    url, name = pg_server.schema_url()
+    request.addfinalizer(lambda: pg_server.drop_schema(name))
+    open_store(url).close()  # migrated while writable
+    base = url.split("?")[0]
+    read_only = open_store(f"{base}?options=" + quote(f"-csearch_path={name} -cdefault_transaction_read_only=on"))
+    with pytest.raises(StoreUnavailableError) as ro, read_only.write("a") as w:
+        w.add_decision(decision("07222", "dat_chuan", "2019-11-02"))
+    assert ro.value.cause == "read_only" and "nothing was written" in str(ro.value)
+    read_only.close()
