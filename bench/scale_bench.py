@@ -69,17 +69,6 @@ def stop(proc: subprocess.Popen) -> None:
             proc.kill()
 
 
-def children(pid: int) -> list[int]:
-    out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                out.append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    return sorted(out) or [pid]
-
-
 def memory(pid: int) -> tuple[float, float]:
     """RSS and PSS of a process, MB (PSS counts pages shared with other workers once, split among them)."""
     fields = {}
