@@ -12,8 +12,9 @@ TODAY = date.today().isoformat()
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    with app_client(tmp_path_factory.mktemp("reviews")) as found:
+def app(tmp_path_factory, module_store_location):
+    """The demo data on each store backend in turn (SQLite, then PostgreSQL)."""
+    with app_client(tmp_path_factory.mktemp("reviews"), module_store_location) as found:
         yield found
 
 
@@ -144,8 +145,8 @@ REVIEW_SHEET = (
 )
 
 
-def test_review_steps_import_from_a_sheet_with_a_dry_run_first(tmp_path):
-    with app_client(tmp_path, demo=False) as (client, tok, path):
+def test_review_steps_import_from_a_sheet_with_a_dry_run_first(tmp_path, store_location):
+    with app_client(tmp_path, store_location, demo=False) as (client, tok, path):
         params = {"records": "reviews", "filename": "ra-soat.csv"}
         bad = client.post("/api/imports", params=params, headers={"Content-Type": "text/csv", **tok["editor"]},
                           content=REVIEW_SHEET.replace("2026-03-02", "2026-01-02").encode())  # fmt: skip
