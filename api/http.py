@@ -48,6 +48,8 @@ class ByteCache:
         self._bytes = 0
         self._max = max_bytes
         self._lock = threading.Lock()
+        #: One lock per answer being made: concurrent misses of one key wait for a single make().
+        self._making: dict[tuple, threading.Lock] = {}
 
     def peek(self, version: int, key: tuple) -> Cached | None:
         full = (version, *key)
@@ -58,12 +60,28 @@ class ByteCache:
             return hit
 
     def get(self, version: int, key: tuple, make: Callable[[], tuple], headers=()) -> Cached:
-        """The answer for ``key``; on a miss ``make()`` gives ``(body, media_type[, meta])``."""
+        """The answer for ``key``; on a miss ``make()`` gives ``(body, media_type[, meta])``.
+
+        Misses of one key are made once: after a data change, eight clients asking for the
+        national layer (seconds to make) would otherwise make it eight times over, on two cores.
+        """
         hit = self.peek(version, key)
         if hit is not None:
             return hit
-        body, media_type, *meta = make()
         full = (version, *key)
+        with self._lock:
+            making = self._making.setdefault(full, threading.Lock())
+        try:
+            with making:
+                hit = self.peek(version, key)
+                return hit if hit is not None else self._make(full, version, key, make, headers)
+        finally:
+            with self._lock:
+                if self._making.get(full) is making:
+                    del self._making[full]
+
+    def _make(self, full: tuple, version: int, key: tuple, make: Callable[[], tuple], headers) -> Cached:
+        body, media_type, *meta = make()
         zipped = None
         if any(m in media_type for m in COMPRESSIBLE) and len(body) > 512:
             zipped = gzip.compress(body, compresslevel=6, mtime=0)

@@ -129,7 +129,7 @@ def bump(store: SqliteStore, n: int) -> None:
 
 def cold(base: str, store: SqliteStore, path: str, runs: int, counter: list[int]) -> list[float]:
     times = []
-    with httpx.Client(headers={"Accept-Encoding": "gzip"}) as client:
+    with httpx.Client(headers={"Accept-Encoding": "gzip"}, timeout=120) as client:
         for _ in range(runs):
             counter[0] += 1
             bump(store, counter[0])

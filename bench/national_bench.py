@@ -122,6 +122,7 @@ def main() -> None:
             ceiling_port,
         )
         procs.append(ceiling)
+        httpx.get(base + path, headers={"Accept-Encoding": "gzip"}, timeout=120)  # made once, then cached
         ours = wrk(base + path, args.duration, args.connections)
         top = wrk(f"http://127.0.0.1:{ceiling_port}/body", args.duration, args.connections)
         print(f"\n## Cached {path} ({len(compressed):,} B gzip)")
