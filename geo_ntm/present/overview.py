@@ -42,7 +42,7 @@ def present_overview(service: StatusService, day: date | str | None = None, prov
         "goals": [t for t in now["targets"] if t["deadline"] >= day.isoformat()],
         "followed": followed_targets(service, day),
         "transition": _transition(service, formed, province, rows) if formed else None,
-        "history": _history(service, formed) if formed else [],
+        "history": _history(service, formed, province) if formed else [],
         "reported_changes": [c for c in reported_changes() if c["event"] != "commune_to_ward"]
         + ([{"event": "commune_to_ward", "count": sum(bool(r["reported_change"]) for r in rows)}] if rows else []),
         "board": {"counts": board.counts(), "notes": board.notes(), "criteria_set": board.set_id},
@@ -76,11 +76,8 @@ def _transition(service: StatusService, formed: date, province: str, rows: list[
     atlas, book = service.atlas, service.snapshot().book
     before = formed - timedelta(days=1)
     old_provinces = []
-    new = atlas.parts_of.get(atlas.units_on(formed, "province").set_index("code").loc[province, "uid"], frozenset())
     communes = book.on(before)
-    for p in atlas.units_on(before, "province").itertuples():
-        if not atlas.parts_of.get(p.uid, frozenset()) & new:
-            continue
+    for p in _former_provinces(atlas, formed, province):
         mine = communes[(communes["province_code"] == p.code) & (communes["type"] == "Xã")]
         by = mine["status"].value_counts().to_dict()
         old_provinces.append(
@@ -107,13 +104,23 @@ def _transition(service: StatusService, formed: date, province: str, rows: list[
     }
 
 
-def _history(service: StatusService, formed: date) -> list[dict]:
-    """The final 2021-2025 figures of each province that ended with the reorganisation, on its last day."""
+def _former_provinces(atlas, formed: date, province: str) -> list:
+    """The provinces of the day before ``formed`` whose land went into ``province``.
+
+    In the national region the other 60-odd former provinces are not this province's past.
+    """
+    before = formed - timedelta(days=1)
+    new = atlas.parts_of.get(atlas.units_on(formed, "province").set_index("code").loc[province, "uid"], frozenset())
+    return [p for p in atlas.units_on(before, "province").itertuples() if atlas.parts_of.get(p.uid, frozenset()) & new]
+
+
+def _history(service: StatusService, formed: date, province: str) -> list[dict]:
+    """The final 2021-2025 figures of each former province of ``province``, on its last day."""
     snap = service.snapshot()
     atlas, book, records = service.atlas, snap.book, snap.records
     before = formed - timedelta(days=1)
     out = []
-    for p in atlas.units_on(before, "province").itertuples():
+    for p in _former_provinces(atlas, formed, province):
         s = summary(book, records, day=before, province=p.code)
         out.append({"code": p.code, "name": p.name, "as_of": before.isoformat(), "figures": s["figures"],
                     "by_district": s["by_district"], "illustrative": s["illustrative"]})  # fmt: skip
