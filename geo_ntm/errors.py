@@ -6,9 +6,45 @@ what was allowed, and how to fix it. The API maps each class to one HTTP status.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from geo_ntm import i18n
+
 
 class GeoNtmError(Exception):
-    """Base class of every error the library raises on purpose."""
+    """Base class of every error the library raises on purpose.
+
+    An error made with :meth:`said` carries its catalogue key and values, so that a page can say
+    it in the reader's language (:meth:`text`) while programs read the English ``str(exc)``.
+    """
+
+    key: str | None = None
+    values: dict[str, Any] = {}
+
+    @classmethod
+    def said(cls, key: str, **values: Any):
+        """The error whose message is the catalogue message ``key`` (dates are written per language)."""
+        exc = cls(_fill("en", key, values))
+        exc.key, exc.values = key, values
+        return exc
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` when it came from the catalogue, else as raised."""
+        return _fill(lang, self.key, self.values) if self.key else str(self)
+
+
+def _fill(lang: str, key: str, values: dict[str, Any]) -> str:
+    """The message with its dates written per language, and a value that is a sentence itself
+    (a :class:`geo_ntm.when.Note`) in the same language."""
+    filled = {}
+    for k, v in values.items():
+        if isinstance(v, date):
+            v = i18n.day_text(v, lang)
+        elif callable(getattr(v, "text", None)):
+            v = v.text(lang)
+        filled[k] = v
+    return i18n.text(lang, key, **filled)
 
 
 class SourceError(GeoNtmError):

@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from geo_ntm import i18n
-from geo_ntm.errors import DateOutOfRangeError, InvalidParameterError
+from geo_ntm.errors import DateOutOfRangeError, InvalidParameterError, NotFoundError
 
 if TYPE_CHECKING:
     from geo_ntm.boundaries.atlas import Atlas
@@ -126,7 +126,7 @@ def parse_day(value: str | date, what: str = "date") -> date:
             return date.fromisoformat(text)
     except ValueError:
         pass
-    raise InvalidParameterError(i18n.text("en", "when.not_a_date", what=what, value=str(value)[:40]))
+    raise InvalidParameterError.said("when.not_a_date", what=what, value=str(value)[:40])
 
 
 def parse_instant(value: str) -> date:
@@ -137,7 +137,7 @@ def parse_instant(value: str) -> date:
     text = value.strip()
     ends = text.split("/")
     if len(ends) == 2 and all(e in ("", "..") or _YEAR.match(e) for e in ends):
-        raise InvalidParameterError(i18n.text("en", "when.interval", value=text[:60]))
+        raise InvalidParameterError.said("when.interval", value=text[:60])
     match = _INSTANT.fullmatch(text)
     if match:
         try:
@@ -147,7 +147,7 @@ def parse_instant(value: str) -> date:
             pass
     elif _DAY.fullmatch(text):
         return parse_day(text, "datetime")
-    raise InvalidParameterError(i18n.text("en", "when.not_an_instant", value=text[:60]))
+    raise InvalidParameterError.said("when.not_an_instant", value=text[:60])
 
 
 def parse_year(value: str | int) -> int:
@@ -157,7 +157,7 @@ def parse_year(value: str | int) -> int:
     text = str(value).strip()
     if _YEAR.fullmatch(text):
         return int(text)
-    raise InvalidParameterError(i18n.text("en", "when.not_a_year", value=str(value)[:40]))
+    raise InvalidParameterError.said("when.not_a_year", value=str(value)[:40])
 
 
 # -- the region's range -----------------------------------------------------------------
@@ -187,29 +187,27 @@ def resolve(atlas: Atlas, day: date | None = None, year: int | None = None, *, o
     """
     now = on or today()
     if day is not None and year is not None:
-        raise InvalidParameterError(i18n.text("en", "when.both", day=day.isoformat(), year=year))
+        raise InvalidParameterError.said("when.both", day=day.isoformat(), year=year)
     region = f"{atlas.name} ({atlas.province})"
     if year is not None:
         first = atlas.covered_from.year
         if year > now.year:
-            raise DateOutOfRangeError(
-                i18n.text("en", "when.year_after_today", year=year, today=now.isoformat(), first=first, last=now.year)
+            raise DateOutOfRangeError.said(
+                "when.year_after_today", year=year, today=now.isoformat(), first=first, last=now.year
             )
         if year < first:  # the year-end of ``first`` is inside the range: the history begins during it
-            raise DateOutOfRangeError(
-                i18n.text("en", "when.year_before_start", year=year, region=region, first=first, last=now.year)
+            raise DateOutOfRangeError.said(
+                "when.year_before_start", year=year, region=region, first=first, last=now.year
             )
         return When(year=year)
     if day is None:
         return When(day=now, asked=False)
     if day < atlas.covered_from:
-        raise DateOutOfRangeError(
-            i18n.text(
-                "en", "when.before_start", region=region, start=atlas.covered_from.isoformat(), day=day.isoformat()
-            )
+        raise DateOutOfRangeError.said(
+            "when.before_start", region=region, start=atlas.covered_from.isoformat(), day=day.isoformat()
         )
     if day > now:
-        raise DateOutOfRangeError(i18n.text("en", "when.day_after_today", day=day.isoformat(), today=now.isoformat()))
+        raise DateOutOfRangeError.said("when.day_after_today", day=day.isoformat(), today=now.isoformat())
     return When(day=day)
 
 
@@ -249,6 +247,23 @@ def last_day_of(atlas: Atlas, level: str, code: str) -> date | None:
         return None
     last = max(versions["valid_to"])
     return None if last >= _FAR else last
+
+
+def district_on(atlas: Atlas, code: str, day: date) -> str:
+    """The name of district ``code`` on ``day``.
+
+    An unknown one is a :class:`NotFoundError` that lists the districts of that day (or says why
+    there were none), so that a page asked for ``district=999`` answers 404, not an empty map.
+    """
+    districts = atlas.units_on(day, "district")
+    found = districts[districts["code"] == code]
+    if len(found):
+        return str(found["name"].iloc[0])
+    gone = absence(atlas, "district", day)
+    if gone is not None:
+        raise NotFoundError.said("not_found.no_districts", code=code[:10], day=day, why=gone)
+    valid = ", ".join(f"{c} {n}" for c, n in sorted(zip(districts["code"], districts["name"])))
+    raise NotFoundError.said("not_found.district", code=code[:10], day=day, valid=valid)
 
 
 def for_unit(atlas: Atlas, when: When, level: str, code: str) -> When:

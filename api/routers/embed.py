@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Annotated, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -14,17 +15,27 @@ from api.routers.pages import title as map_title
 from api.templating import templates
 from geo_ntm.catalog import LAYERS
 from geo_ntm.errors import InvalidParameterError, NotFoundError
-from geo_ntm.i18n import section
+from geo_ntm.i18n import section, text
 from geo_ntm.layers.tiles import parse_bbox
 from geo_ntm.planning.lists import planning_day
 from geo_ntm.render.statusmap import MapSpec, status_map
 from geo_ntm.status.snapshot import Snapshot
-from geo_ntm.when import Note, When, absence, for_level, for_unit, today, years
+from geo_ntm.when import Note, When, absence, district_on, for_level, for_unit, today, years
 
 router = APIRouter(include_in_schema=False)
 
 #: Every frame keeps its title and data-source banner, so there is no switch to hide them.
 EMBED_PARAMS = {"layer", "year", "date", "district", "bbox", "lang", "legend", "basemap", "controls", "table"}
+#: What sites and mail programs add to links they pass on (``utm_source``, ``fbclid``…): an embed
+#: opened through such a link shows the same map, and says nothing of them.
+TRACKING = re.compile(
+    r"^(utm_.*|fbclid|gclid|gbraid|wbraid|dclid|msclkid|yclid|twclid|ttclid|igshid|mc_[ce]id|_ga|_gl|ref)$"
+)
+
+
+def ignored(params) -> list[str]:
+    """Parameters of a public page's URL that it does not read, other than tracking ones (named in a note)."""
+    return sorted(k for k in set(params) - EMBED_PARAMS if not TRACKING.match(k))
 
 
 def _flag(value: str | None, default: bool, name: str) -> bool:
@@ -58,11 +69,14 @@ def _embed_when(snap: Snapshot, when: When, layer: str, district: str | None) ->
 
 
 def embed_spec(request: Request, snap: Snapshot, settings, base: str, when: When, layer: str, lang: str) -> MapSpec:
-    """Read and check an embed URL's parameters; unknown ones are an error, not ignored."""
-    q = dict(request.query_params)
-    unknown = sorted(set(q) - EMBED_PARAMS)
-    if unknown:
-        raise InvalidParameterError(f"unknown parameter(s) {unknown}; allowed: {sorted(EMBED_PARAMS)}")
+    """Read and check an embed URL's parameters.
+
+    Portals pass links on with parameters of their own (tracking, a misspelt option): an embed
+    ignores what it does not read, so the map still shows; a misspelt option is named in a note
+    under the title. The values of the parameters it reads are checked (the API stays strict).
+    """
+    q = {k: v for k, v in request.query_params.items() if k in EMBED_PARAMS}
+    unread = ignored(request.query_params)
     layer = q.get("layer", layer)
     if layer not in LAYERS or layer == "provinces":
         raise InvalidParameterError(f"layer={layer!r}: allowed communes, districts, dbkk")
@@ -73,13 +87,9 @@ def embed_spec(request: Request, snap: Snapshot, settings, base: str, when: When
     bounds = tuple(float(v) for v in snap.atlas.units_on(when.as_of, "province").total_bounds)
     title_extra = ""
     if district is not None:
-        districts = snap.atlas.units_on(when.as_of, "district").set_index("code")
-        if district not in districts.index:
-            gone = absence(snap.atlas, "district", when.as_of)
-            then = gone.text("en") if gone is not None else f"districts then: {sorted(districts.index)}"
-            raise InvalidParameterError(f"district={district!r} did not exist on {when.as_of}; {then}")
-        bounds = tuple(float(v) for v in districts.loc[[district]].total_bounds)
-        title_extra = f" — {districts.loc[district, 'name']}"
+        title_extra = f" — {district_on(snap.atlas, district, when.as_of)}"
+        districts = snap.atlas.units_on(when.as_of, "district")
+        bounds = tuple(float(v) for v in districts[districts["code"] == district].total_bounds)
     bbox = parse_bbox(q["bbox"]) if q.get("bbox") else None
     if bbox:
         bounds = bbox
@@ -88,7 +98,7 @@ def embed_spec(request: Request, snap: Snapshot, settings, base: str, when: When
     basemap = _flag(q.get("basemap"), False, "basemap")
     params = {k: v for k, v in q.items() if k not in ("year", "date")}
     gone = absence(snap.atlas, level, when.as_of)
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    here = request.url.path + (f"?{urlencode(q)}" if q else "")  # the map's own URL, without what it ignored
     return MapSpec(
         title=title,
         layer=layer,
@@ -111,7 +121,8 @@ def embed_spec(request: Request, snap: Snapshot, settings, base: str, when: When
         unit_page=None,
         share_url=f"/share?{urlencode({**params, 'layer': layer})}",
         oembed_url=f"{base}/oembed?{urlencode({'url': base + here})}",
-        notes=[n.text(lang) for n in (when.note, gone) if n is not None],
+        notes=[n.text(lang) for n in (when.note, gone) if n is not None]
+        + ([text(lang, "embed.ignored", names=", ".join(n[:30] for n in unread[:5]))] if unread else []),
     )
 
 

@@ -23,7 +23,7 @@ from geo_ntm.status.model import METRICS
 from geo_ntm.status.review import LABELS as REVIEW_LABELS
 from geo_ntm.status.review import PAST_LABELS
 from geo_ntm.status.summary import summary
-from geo_ntm.when import When, absence, for_unit, level_period, today, years
+from geo_ntm.when import When, absence, district_on, for_unit, level_period, today, years
 
 router = APIRouter(include_in_schema=False)
 
@@ -102,6 +102,9 @@ def status_page(
 ) -> HTMLResponse:
     """The status choropleth of communes or districts on a date or year-end (default: today)."""
     _check_province(catalog.atlas, province, when)
+    if district is not None:  # a district that is gone opens on its last day; an unknown one is a 404
+        when = for_unit(catalog.atlas, when, "district", district)
+        district_on(catalog.atlas, district, when.as_of)
     spec = _spec(catalog, settings, lang, level, when, district=district, history=history, province=province,
                  view=view)  # fmt: skip
     return HTMLResponse(status_map(spec))

@@ -86,3 +86,53 @@ def test_bad_page_requests_get_a_plain_page(client, url, says):
     r = client.get(url, headers={"accept-language": "en"})
     assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
     assert "This page cannot be shown" in r.text and says in r.text and "Traceback" not in r.text
+
+
+@pytest.mark.parametrize(
+    ("url", "lang", "says"),
+    [
+        ("/maps/status?year=abc", "vi", "year: cần một số nguyên, nhận được"),
+        ("/maps/status?year=abc", "en", "year: a whole number is needed, got"),
+        ("/maps/status?year=2099", "vi", "năm 2099 chưa đến"),
+        ("/maps/status?date=2023-02-30", "vi", "không phải là ngày"),
+        ("/maps/status?level=village", "vi", "không phải là lựa chọn có sẵn; chọn một trong: &#39;commune&#39;, "),
+        ("/share?width=9999", "vi", "lớn hơn mức lớn nhất cho phép (2000)"),
+        ("/dashboard?province=7", "vi", "mã tỉnh gồm 2 chữ số"),
+    ],
+)
+def test_page_errors_speak_the_pages_language(client, url, lang, says):
+    r = client.get(url, headers={"accept-language": lang})
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    assert says in r.text and "Input should be" not in r.text
+
+
+def test_page_errors_repeat_only_the_start_of_a_long_value(client):
+    for params in ({"date": "x" * 5000}, {"district": "9" * 5000}, {"level": "y" * 5000}):
+        r = client.get("/maps/status", params=params)
+        assert r.status_code == 422 and len(r.text) < 5000, params
+        assert next(iter(params.values()))[:30] in r.text
+
+
+def test_an_unknown_district_is_a_404_that_lists_the_districts(client):
+    r = client.get("/maps/status", params={"district": "999", "year": 2023, "lang": "en"})
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert "There was no district 999 on 31 Dec 2023" in r.text
+    assert "219 Huyện Lục Ngạn" in r.text and "213 Thành phố Bắc Giang" in r.text
+    # today there are no districts at all: the page says why instead of listing none
+    r = client.get("/maps/status", params={"district": "999", "lang": "vi"})
+    assert r.status_code == 404 and "Không còn cấp huyện từ ngày 01/07/2025" in r.text
+    # a district that existed opens on its last day
+    r = client.get("/maps/status", params={"district": "219", "lang": "vi"})
+    assert r.status_code == 200 and "30/06/2025" in r.text
+
+
+def test_unknown_paths_answer_a_page_to_browsers_and_json_to_programs(client):
+    browser = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "accept-language": "vi"}
+    r = client.get("/khong-co-trang-nay", headers=browser)
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert "Dịch vụ không có trang" in r.text and 'href="/?lang=vi"' in r.text
+    assert 'href="/dashboard?lang=vi"' in r.text and 'href="/maps/status?lang=vi"' in r.text
+    assert client.get("/" + "a" * 3000, headers=browser).text.count("a" * 60) == 0
+    for accept in ("application/json", "*/*", "application/json, text/html"):
+        r = client.get("/khong-co-trang-nay", headers={"accept": accept})
+        assert r.status_code == 404 and r.json() == {"detail": "Not Found"}, accept

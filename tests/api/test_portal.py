@@ -56,12 +56,11 @@ def directives(policy: str) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("url", "says"),
     [
-        ("/embed/status?year=2023&colour=red", "unknown parameter(s) ['colour']"),
         ("/embed/status?layer=rivers", "allowed communes, districts, dbkk"),
         ("/embed/status?year=1999", "1999"),
         ("/embed/status?date=2023-13-01", "YYYY-MM-DD"),
         ("/embed/status?legend=maybe", "write 1 or 0"),
-        ("/embed/district/999?year=2023", "did not exist"),
+        ("/embed/district/999?year=2023", "There was no district 999 on 31 Dec 2023. The districts then: 213"),
         ("/embed/status?bbox=1,2", "four numbers"),
         ("/embed/status?lang=fr", "allowed vi, en"),
     ],
@@ -71,6 +70,17 @@ def test_bad_embed_urls_show_a_readable_message_in_the_frame(portal_client, url,
     assert 400 <= r.status_code < 500 and r.headers["content-type"].startswith("text/html")
     assert "This page cannot be shown" in r.text
     assert says.replace("'", "&#39;") in r.text or says in r.text
+
+
+def test_embeds_ignore_what_they_do_not_read(portal_client):
+    """A portal passes links on with tracking parameters: the map shows; a misspelt option is named."""
+    r = portal_client.get("/embed/status?year=2023&fbclid=x&utm_source=y&utm_medium=z&gclid=w")
+    assert r.status_code == 200 and "fbclid" not in r.text and "utm_" not in r.text
+    r = portal_client.get("/embed/status?year=2023&lgend=0&utm_source=y", headers={"accept-language": "en"})
+    assert r.status_code == 200 and "Parameters this map does not read: lgend." in r.text and "utm_" not in r.text
+    # the API stays strict: a bad value is a JSON 422 for programs
+    r = portal_client.get("/api/layers/communes.geojson?year=abc&utm_source=y")
+    assert r.status_code == 422 and r.json()["detail"]
 
 
 def test_oembed_answers_for_our_maps_and_404_otherwise(portal_client):
