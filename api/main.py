@@ -13,6 +13,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from api import errors
 from api.auth import AuthenticateFirstMiddleware, read_guard
@@ -61,6 +62,18 @@ TAGS = [
     },
     {"name": "reviews", "description": "Review steps of communes formed by a merger (editor writes, public reads)."},
 ]
+
+
+class PublicStatic(StaticFiles):
+    """The app's static files, less the vendored files no page uses (the browser tests' axe-core)."""
+
+    #: Folders under ``api/static`` kept for the tests only (see ``api/static/vendor/README.md``).
+    TESTS_ONLY = ("vendor/axe-core/",)
+
+    async def get_response(self, path: str, scope):
+        if path.replace("\\", "/").lstrip("/").startswith(self.TESTS_ONLY):
+            raise HTTPException(status_code=404)
+        return await super().get_response(path, scope)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -135,7 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware, frame_ancestors=settings.frame_ancestors,
                        base_map_url=settings.base_map_url, public_url=settings.public_url)  # fmt: skip
     app.add_middleware(HeadAsGetMiddleware)  # outermost: every layer inside sees the GET
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", PublicStatic(directory=STATIC), name="static")
     for router in ROUTERS:
         app.include_router(router)
     return app

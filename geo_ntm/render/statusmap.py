@@ -155,6 +155,7 @@ def status_map(spec: MapSpec) -> str:
         west, south, east, north = spec.bounds
         m.fit_bounds([[south, west], [north, east]])
     root = m.get_root()
+    root.header.add_child(Element(f'<link rel="icon" href="{spec.static_url}/favicon.svg" type="image/svg+xml">'))
     root.header.add_child(Element(f'<link rel="stylesheet" href="{spec.static_url}/css/statusmap.css">'))
     root.header.add_child(Element(f'<meta name="description" content="{_attr(spec.title)}">'))
     if spec.oembed_url:

@@ -105,7 +105,7 @@ def test_a_district_code_leads_to_the_map_of_its_communes(client):
 
 
 def test_landing_page_links_to_the_planners_map(client):
-    assert 'href="/planning/map"' in client.get("/", headers={"accept-language": "vi"}).text
+    assert 'href="/planning/map?lang=vi"' in client.get("/", headers={"accept-language": "vi"}).text
     assert 'href="/planning/map?lang=en"' in client.get("/", params={"lang": "en"}).text
 
 

@@ -164,6 +164,14 @@ def test_the_catalogues_have_the_same_keys_and_placeholders():
         assert fields[0] == fields[1], key
 
 
+def test_no_message_key_is_hidden_by_a_dict_method():
+    """Templates write ``t.copy``; Jinja looks attributes up before items, so a key named like a
+    dict method (copy, update, items…) would print ``<built-in method copy …>`` on the page."""
+    methods = set(dir(dict))
+    clashes = [key for key in _keys(i18n.catalogue("vi")) if methods & set(key.split("."))]
+    assert clashes == []
+
+
 def test_catalogue_lookup():
     assert i18n.text("xx", "level.district.plural") == "cấp huyện"  # unknown language: Vietnamese
     assert i18n.both("level.district.one") == {"vi": "huyện", "en": "district"}
