@@ -61,6 +61,16 @@ CHROMIUM_CANDIDATES = (
 )
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 DEFAULT_TIMEOUT_MS = 20_000
+#: axe-core, vendored for the tests (the app does not serve it); Chromium gets it at :data:`AXE_PATH`
+#: of the page's own origin, so that the page's Content-Security-Policy ('self') lets it run.
+AXE = Path(__file__).parents[1] / "api" / "static" / "vendor" / "axe-core" / "4.14.1" / "axe.min.js"
+AXE_PATH = "/__tests__/axe.min.js"
+#: What ``axe()`` returns for one violation: rule, impact, help text, and where (CSS selectors, frame).
+_AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"], iframes: false});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " " + n.html.slice(0, 120))}));
+}"""
 
 
 def find_chromium() -> str | None:
@@ -198,10 +208,32 @@ class BrowserPage:
         out += [f"HTTP {status}: {u}" for u, status in self.bad_responses]
         return out
 
+    def forget(self) -> None:
+        """Start recording afresh (before the next page of a test that opens several)."""
+        for kept in (self.console, self.page_errors, self.requests, self.failed_requests, self.bad_responses):
+            kept.clear()
+
     def offhost_requests(self, allowed_hosts: Iterable[str] = ()) -> list[str]:
         """Requested URLs whose host is neither loopback nor in ``allowed_hosts``."""
         allowed = set(allowed_hosts)
         return [u for u in self.requests if not (_is_loopback(u) or urlsplit(u).hostname in allowed)]
+
+    def axe(self, impacts: Iterable[str] = ("serious", "critical")) -> list[dict]:
+        """Run axe-core in the page and in each of its frames; the violations of these ``impacts``.
+
+        Each is ``{"id", "impact", "help", "nodes", "frame"}`` (``nodes``: the first few selectors
+        with their markup), so that an assertion message says what to fix and where.
+        """
+        self.page.route("**" + AXE_PATH, lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
+        wanted, found = set(impacts), []
+        for frame in self.page.frames:
+            parts = urlsplit(frame.url)
+            if frame.is_detached() or parts.scheme not in ("http", "https"):
+                continue
+            if not frame.evaluate("typeof window.axe !== 'undefined'"):
+                frame.add_script_tag(url=f"{parts.scheme}://{parts.netloc}{AXE_PATH}")
+            found += [{**v, "frame": frame.url} for v in frame.evaluate(_AXE_RUN) if v["impact"] in wanted]
+        return found
 
     # -- actions
 

@@ -87,6 +87,7 @@ def _script_config(lang: str, settings, **extra) -> dict:
         "outline": OUTLINE,
         "baseMap": settings.base_map_url,
         "baseMapAttribution": settings.base_map_attribution,
+        "keysHint": text(lang, "map_keys.hint"),
         **extra,
     }
 

@@ -13,6 +13,7 @@
   var b = cfg.bounds;
   map.fitBounds([[b[1], b[0]], [b[3], b[2]]], {padding: [30, 30]});
   L.control.scale({imperial: false}).addTo(map);
+  var keys = new NtmMapKeys(map, {hint: cfg.keysHint, label: function (f) { return f.properties.name + ": " + (lang === "en" ? f.properties.status_en : f.properties.status_vi); }});
 
   function style(f) {
     var p = f.properties;
@@ -29,9 +30,10 @@
       }
       l.on("add", function () {
         var path = l.getElement && l.getElement();
-        if (path) { path.setAttribute("aria-label", label); path.setAttribute("data-code", p.code); }
+        if (path) { path.setAttribute("data-code", p.code); }
       });
     }}).addTo(map);
+    keys.use(layer);
     layer.eachLayer(function (l) { if (l.feature.properties.code === cfg.code) { l.bringToFront(); } });
     document.documentElement.setAttribute("data-pl-cmap", String(data.features.length));
   }).catch(function (err) {

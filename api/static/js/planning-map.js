@@ -18,6 +18,7 @@
   map.fitBounds([[cfg.bounds[1], cfg.bounds[0]], [cfg.bounds[3], cfg.bounds[2]]]);
   L.control.scale({imperial: false}).addTo(map);
   var layer = null;
+  var keys = new NtmMapKeys(map, {hint: cfg.keysHint, label: function (f) { return f.properties.name + ": " + statusLabel(f.properties); }});
 
   function index(rows) {
     state.rows = rows; state.byCode = {};
@@ -218,9 +219,10 @@
       l.on("click", function () { select(f.properties.code); });
       l.on("add", function () {
         var path = l.getElement && l.getElement();
-        if (path) { path.setAttribute("aria-label", f.properties.name + ": " + statusLabel(f.properties)); path.setAttribute("data-code", f.properties.code); }
+        if (path) { path.setAttribute("data-code", f.properties.code); }
       });
     }}).addTo(map);
+    keys.use(layer);
     focusRows();
     live.textContent = P.fmt(t.shown, {n: state.rows.length});
     document.documentElement.setAttribute("data-pl-features", String(data.features.length));

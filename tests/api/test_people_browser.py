@@ -1,0 +1,112 @@
+"""Pages as people meet them, in one headless Chromium: what a share page says on its buttons,
+axe-core on every page, the keyboard, tracking parameters, a phone's screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from api.main import create_app
+from api.settings import Settings
+from tests.browser import launch, serve
+
+pytestmark = pytest.mark.browser
+LETTER = Path(__file__).parents[1] / "data" / "cong-van-687-UBND-NN-2024.txt"
+DESKTOP, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
+
+#: Every kind of page, with the language each is read in (DOC: an uploaded letter's page).
+PAGES = [
+    "/?lang=vi",
+    "/?lang=en",
+    "/dashboard?lang=vi",
+    "/dashboard?year=2023&lang=en",
+    "/maps/status?lang=vi",
+    "/maps/status?level=district&year=2023&lang=vi",
+    "/planning/map?lang=vi",
+    "/planning/map?date=2023-12-31&lang=en",
+    "/planning/communes/07222?date=2024-06-01&lang=vi",
+    "/embed/status?lang=vi",
+    "/embed/dbkk?lang=en",
+    "/embed/district/219?year=2023&lang=vi",
+    "/share?lang=vi",
+    "/documents?lang=vi",
+    "/documents/DOC?lang=vi",
+    "/khong-co-trang-nay?lang=vi",
+    "/maps/status?year=abc&lang=vi",
+    "/docs",
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The app served once, one browser for the module, and the id of an uploaded letter."""
+    tmp = tmp_path_factory.mktemp("people")
+    with serve(create_app(Settings(store=tmp / "s.sqlite"))) as url:
+        doc = httpx.post(f"{url}/api/documents", params={"filename": "cv.txt"}, content=LETTER.read_bytes(), timeout=60)
+        with launch(url, viewport=(DESKTOP["width"], DESKTOP["height"])) as page:
+            page.doc = doc.json()["id"]
+            yield page
+
+
+def _open(page, path: str) -> None:
+    page.page.set_viewport_size(DESKTOP)
+    page.forget()
+    page.goto(path.replace("DOC", page.doc))
+
+
+def _loaded(page) -> None:
+    page.page.wait_for_function("() => document.documentElement.hasAttribute('data-ntm-loaded')")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_nothing_serious_on_any_page(site, path):
+    _open(site, path)
+    violations = site.axe()
+    assert violations == [], "\n".join(f"{v['impact']} {v['id']}: {v['help']} at {v['nodes']}" for v in violations)
+
+
+def test_the_share_page_says_what_its_buttons_do(site):
+    for lang, copy, apply in (("vi", "Sao chép", "Cập nhật"), ("en", "Copy", "Update")):
+        _open(site, f"/share?lang={lang}")
+        labels = site.evaluate("Array.from(document.querySelectorAll('button.copy')).map(b => b.innerText)")
+        assert labels == [copy] * 9
+        assert site.text(".share-form button[type=submit]") == apply
+        body = site.text("main")
+        assert "built-in" not in body and "0x" not in body and "<bound" not in body
+        site.click("button.copy")  # the label says it worked, then comes back
+        site.page.wait_for_function(f"() => document.querySelector('button.copy').innerText !== {copy!r}")
+
+
+def test_an_embed_linked_with_tracking_parameters_shows_its_map(site):
+    _open(site, "/embed/status?year=2023&fbclid=x&utm_source=y&lang=vi")
+    _loaded(site)
+    assert int(site.evaluate("document.documentElement.getAttribute('data-ntm-features')")) == 335
+    assert site.evaluate("document.body.innerText.includes('fbclid')") is False
+    assert site.console == [] and site.errors == []
+
+
+def test_the_planners_map_is_one_tab_stop_with_arrow_keys_inside(site):
+    _open(site, "/planning/map?lang=vi")
+    site.page.wait_for_function("() => document.documentElement.hasAttribute('data-pl-loaded')")
+    assert site.evaluate("document.querySelectorAll('#pl-map path[tabindex=\"-1\"]').length") > 10
+    site.page.focus("#pl-map")
+    site.page.keyboard.press("Enter")
+    first = site.evaluate("document.activeElement.getAttribute('data-code')")
+    site.page.keyboard.press("ArrowRight")
+    second = site.evaluate("document.activeElement.getAttribute('data-code')")
+    assert first and second and first != second
+    assert site.text(".leaflet-tooltip")  # the focused commune says its name
+    site.page.keyboard.press("Enter")
+    site.page.wait_for_function(f"() => document.getElementById('pl-panel').getAttribute('data-code') === {second!r}")
+    site.page.keyboard.press("Escape")
+    assert site.evaluate("document.activeElement.id") == "pl-map"
+
+
+@pytest.mark.parametrize("path", ["/dashboard?lang=vi", "/maps/status?lang=vi", "/planning/map?lang=vi"])
+def test_a_phone_screen_scrolls_only_down(site, path):
+    site.page.set_viewport_size(PHONE)
+    site.goto(path)
+    widths = site.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1] == PHONE["width"]
