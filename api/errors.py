@@ -65,7 +65,7 @@ def status_of(exc: GeoNtmError) -> int:
 
 
 #: Paths whose answers are pages for people: their errors are pages too.
-PAGE_PREFIXES = ("/maps", "/dashboard", "/embed", "/planning/communes", "/planning/map", "/share", "/documents")
+PAGE_PREFIXES = ("/maps", "/dashboard", "/embed", "/planning/", "/share", "/documents")
 
 
 def is_page(request: Request) -> bool:
@@ -113,7 +113,7 @@ def said(error: dict, lang: str) -> str:
     cause = ctx.get("error")
     if isinstance(cause, GeoNtmError):  # a parameter read by our own parser (dates, years)
         return cause.text(lang)
-    name = ".".join(str(x) for x in error.get("loc", ())[1:]) or "?"
+    name = ".".join(str(x) for x in error.get("loc", ())[1:] if not isinstance(x, int)) or "?"  # state, not state.0
     sentence = _SENTENCES.get(error.get("type", ""), "other")
     hints = section(lang, "invalid.hints")
     limit = next((ctx[k] for k in ("ge", "gt", "le", "lt", "max_length", "min_length") if k in ctx), "")

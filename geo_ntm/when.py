@@ -266,6 +266,17 @@ def district_on(atlas: Atlas, code: str, day: date) -> str:
     raise NotFoundError.said("not_found.district", code=code[:10], day=day, valid=valid)
 
 
+def province_on(atlas: Atlas, code: str | None, day: date) -> None:
+    """Check that province ``code`` existed on ``day`` (None: any province); else an error that lists
+    the provinces of that day, in the reader's language on a page."""
+    if code is None:
+        return
+    provinces = atlas.units_on(day, "province")
+    if code not in set(provinces["code"]):
+        valid = ", ".join(f"{c} {n}" for c, n in sorted(zip(provinces["code"], provinces["name"])))
+        raise InvalidParameterError.said("invalid.province_on", code=code[:10], day=day, valid=valid)
+
+
 def for_unit(atlas: Atlas, when: When, level: str, code: str) -> When:
     """``when``, or — when it is the default and the unit no longer exists — the unit's last day.
 

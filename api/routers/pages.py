@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import CatalogDep, LangDep, SettingsDep, SnapshotDep, StatusDep, WhenDep
 from api.templating import templates
-from geo_ntm.errors import InvalidParameterError
 from geo_ntm.i18n import day_text, section, text
 from geo_ntm.palette import COLORS
 from geo_ntm.present import present_overview
@@ -23,7 +22,7 @@ from geo_ntm.status.model import METRICS
 from geo_ntm.status.review import LABELS as REVIEW_LABELS
 from geo_ntm.status.review import PAST_LABELS
 from geo_ntm.status.summary import summary
-from geo_ntm.when import When, absence, district_on, for_unit, level_period, today, years
+from geo_ntm.when import When, absence, district_on, for_unit, level_period, province_on, today, years
 
 router = APIRouter(include_in_schema=False)
 
@@ -101,23 +100,13 @@ def status_page(
     history: bool = True,
 ) -> HTMLResponse:
     """The status choropleth of communes or districts on a date or year-end (default: today)."""
-    _check_province(catalog.atlas, province, when)
+    province_on(catalog.atlas, province, when.as_of)
     if district is not None:  # a district that is gone opens on its last day; an unknown one is a 404
         when = for_unit(catalog.atlas, when, "district", district)
         district_on(catalog.atlas, district, when.as_of)
     spec = _spec(catalog, settings, lang, level, when, district=district, history=history, province=province,
                  view=view)  # fmt: skip
     return HTMLResponse(status_map(spec))
-
-
-def _check_province(atlas, province: str | None, when: When) -> None:
-    if province is None:
-        return
-    provinces = atlas.units_on(when.as_of, "province")
-    if province not in set(provinces["code"]):
-        raise InvalidParameterError(
-            f"province {province} did not exist on {when.as_of}; provinces then: {sorted(provinces['code'])}"
-        )
 
 
 @router.get("/maps/status.{fmt}")
@@ -134,11 +123,8 @@ def print_page(
     """A printable map (A4 landscape) with title, legend, date, scale and source line (default: today)."""
     frame = catalog.select(snap, LAYER_OF[level], when)
     provinces = catalog.atlas.units_on(when.as_of, "province")
+    province_on(catalog.atlas, province, when.as_of)
     province = province or provinces["code"].iloc[0]
-    if province not in set(provinces["code"]):
-        raise InvalidParameterError(
-            f"province {province} did not exist on {when.as_of}; then: {sorted(provinces['code'])}"
-        )
     frame = frame[frame["province_code"] == province]
     districts = None
     if level == "commune" and when.as_of < catalog.atlas.reform_date:
@@ -182,10 +168,7 @@ def dashboard(
     if province is not None:
         when = for_unit(atlas, when, "province", province)
     provinces = atlas.units_on(when.as_of, "province")
-    if province is not None and province not in set(provinces["code"]):
-        raise InvalidParameterError(
-            f"province {province} did not exist on {when.as_of}; then: {sorted(provinces['code'])}"
-        )
+    province_on(atlas, province, when.as_of)
     if when.year is None and when.as_of >= atlas.reform_date:
         return _present_dashboard(request, lang, service, when, province, provinces)
     s = summary(snap.book, snap.records, year=when.year, day=when.day, province=province)

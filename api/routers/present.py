@@ -11,8 +11,8 @@ from pydantic import Field
 
 from api.deps import CacheDep, StatusDep, WhenDep
 from api.http import cached, respond
-from geo_ntm.errors import InvalidParameterError
 from geo_ntm.present import followed_targets, present_overview, review_board
+from geo_ntm.when import province_on
 
 router = APIRouter(prefix="/api", tags=["present"])
 
@@ -61,9 +61,7 @@ async def overview(
 ) -> Response:  # fmt: skip
     """Today's figures: communes by review state and 2026-2030 standing, the transition, 2030 goals, history."""
     day = when.as_of
-    known = set(service.atlas.units_on(day, "province")["code"])
-    if province is not None and province not in known:
-        raise InvalidParameterError(f"province {province} did not exist on {day}; provinces then: {sorted(known)}")
+    province_on(service.atlas, province, day)
     version = service.version()
 
     def make():

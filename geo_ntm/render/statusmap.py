@@ -18,7 +18,7 @@ from branca.element import Element, JavascriptLink, MacroElement
 from jinja2 import Template
 from markupsafe import escape
 
-from geo_ntm.i18n import section
+from geo_ntm.i18n import section, text
 from geo_ntm.palette import COLORS, DISTRICT_OUTLINE, HATCHED, LEGEND_ORDER, NO_DATA, OUTLINE, PATTERN_INK, PATTERNS
 from geo_ntm.status.levels import LABELS
 from geo_ntm.status.review import LABELS as REVIEW_LABELS
@@ -94,7 +94,7 @@ def config(spec: MapSpec) -> dict:
         "hatched": list(HATCHED),
         "order": list(LEGEND_ORDER),
         "labels": LABELS[lang],
-        "text": section(lang, "statusmap"),
+        "text": {**section(lang, "statusmap"), "keysHint": text(lang, "map_keys.hint")},
         "patterns": PATTERNS,
         "patternInk": PATTERN_INK,
         "shareUrl": spec.share_url,
@@ -169,6 +169,7 @@ def status_map(spec: MapSpec) -> str:
     root.html.add_child(
         Element(f'<h1 class="visually-hidden" style="position:absolute;left:-9999px">{_text(spec.title)}</h1>')
     )
+    root.header.add_child(JavascriptLink(f"{spec.static_url}/js/map-keys.js"), name="ntm_map_keys_js")
     root.header.add_child(JavascriptLink(f"{spec.static_url}/js/statusmap.js"), name="ntm_statusmap_js")
     m.add_child(_Starter(config(spec), spec.extra_js))
     html = render_offline(m, static_url=f"{spec.static_url}/vendor", allowed_hosts=allowed)

@@ -78,8 +78,8 @@ def test_printable_maps(client):
         ("/maps/status?level=village", "commune"),
         ("/maps/status?date=2001-01-01", "begins on 2010-09-28"),
         ("/maps/status?date=31-12-2023", "date"),
-        ("/dashboard?year=2023&province=99", "did not exist"),
-        ("/maps/status.png?year=2023&province=99", "did not exist"),
+        ("/dashboard?year=2023&province=99", "There was no province 99 on 31 Dec 2023"),
+        ("/maps/status.png?year=2023&province=99", "There was no province 99 on 31 Dec 2023"),
     ],
 )
 def test_bad_page_requests_get_a_plain_page(client, url, says):
@@ -98,6 +98,12 @@ def test_bad_page_requests_get_a_plain_page(client, url, says):
         ("/maps/status?level=village", "vi", "không phải là lựa chọn có sẵn; chọn một trong: &#39;commune&#39;, "),
         ("/share?width=9999", "vi", "lớn hơn mức lớn nhất cho phép (2000)"),
         ("/dashboard?province=7", "vi", "mã tỉnh gồm 2 chữ số"),
+        ("/dashboard?province=99", "vi", "Không có tỉnh mã 99 vào ngày"),
+        ("/maps/status?province=99&year=2023", "en", "There was no province 99 on 31 Dec 2023. The provinces then: 24"),
+        ("/maps/status.pdf?province=99", "vi", "Không có tỉnh mã 99"),
+        ("/planning/reviews?date=abc", "vi", "không phải là ngày"),
+        ("/planning/reviews?state=xyz", "vi", "state: &#39;xyz&#39; không phải là lựa chọn có sẵn"),
+        ("/planning/reviews?group=9", "en", "group: &#39;9&#39; is above the largest allowed (3)"),
     ],
 )
 def test_page_errors_speak_the_pages_language(client, url, lang, says):

@@ -22,11 +22,16 @@ PAGES = [
     "/?lang=en",
     "/dashboard?lang=vi",
     "/dashboard?year=2023&lang=en",
+    "/dashboard?lang=en",
+    "/dashboard?province=27&lang=vi",
     "/maps/status?lang=vi",
+    "/maps/status?view=progress&province=24&lang=en",
     "/maps/status?level=district&year=2023&lang=vi",
     "/planning/map?lang=vi",
     "/planning/map?date=2023-12-31&lang=en",
     "/planning/communes/07222?date=2024-06-01&lang=vi",
+    "/planning/reviews?lang=vi",
+    "/planning/reviews?state=not_started&group=1&lang=en",
     "/embed/status?lang=vi",
     "/embed/dbkk?lang=en",
     "/embed/district/219?year=2023&lang=vi",
@@ -35,6 +40,8 @@ PAGES = [
     "/documents/DOC?lang=vi",
     "/khong-co-trang-nay?lang=vi",
     "/maps/status?year=abc&lang=vi",
+    "/planning/reviews?date=abc&lang=vi",
+    "/dashboard?province=99&lang=vi",
     "/docs",
 ]
 
@@ -104,9 +111,42 @@ def test_the_planners_map_is_one_tab_stop_with_arrow_keys_inside(site):
     assert site.evaluate("document.activeElement.id") == "pl-map"
 
 
-@pytest.mark.parametrize("path", ["/dashboard?lang=vi", "/maps/status?lang=vi", "/planning/map?lang=vi"])
+PHONE_PAGES = [
+    "/",
+    "/dashboard",
+    "/dashboard?year=2023",
+    "/maps/status",
+    "/planning/map",
+    "/planning/reviews",
+    "/planning/communes/07222?date=2024-06-01",
+    "/documents",
+    "/share",
+]
+
+
+@pytest.mark.parametrize("path", PHONE_PAGES)
 def test_a_phone_screen_scrolls_only_down(site, path):
     site.page.set_viewport_size(PHONE)
     site.goto(path)
     widths = site.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] <= widths[1] == PHONE["width"]
+
+
+def _tabs_to(page, selector: str, limit: int = 60) -> int | None:
+    """How many Tab presses from the top of the page reach ``selector`` (None: not within ``limit``)."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    for n in range(1, limit + 1):
+        page.page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):
+            return n
+    return None
+
+
+@pytest.mark.parametrize("path", ["/maps/status?lang=vi", "/maps/status?level=district&year=2023&lang=en"])
+def test_the_year_control_is_a_few_tabs_from_the_top(site, path):
+    _open(site, path)
+    _loaded(site)
+    tabs = _tabs_to(site, ".ntm-controls select")
+    assert tabs is not None and tabs < 10, tabs
+    # the communes are still reachable: the map itself is one stop, arrow keys move inside
+    assert site.evaluate("document.querySelectorAll('path.leaflet-interactive[tabindex=\"0\"]').length") <= 1

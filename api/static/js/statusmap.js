@@ -448,12 +448,15 @@
       onEachFeature: function (f, layer) {
         layer.bindTooltip(function () { return self.tooltip(f.properties); }, {sticky: true});
         layer.bindPopup(function () { return self.popup(f.properties); }, {maxWidth: 360});
-        layer.on("add", function () {
-          var path = layer.getElement && layer.getElement();
-          if (path) { path.setAttribute("role", "img"); path.setAttribute("aria-label", [f.properties.name + ": " + self.statusLabel(f.properties), self.status_past(f.properties), self.reviewText(f.properties)].filter(Boolean).join("; ")); }
-        });
       }
     }).addTo(this.map);
+    // The map is one Tab stop (the year control a few Tabs from the top); arrow keys go from unit to unit.
+    if (!this.keys) {
+      this.keys = new NtmMapKeys(this.map, {hint: this.t.keysHint, label: function (f) {
+        return [f.properties.name + ": " + self.statusLabel(f.properties), self.status_past(f.properties), self.reviewText(f.properties)].filter(Boolean).join("; ");
+      }});
+    }
+    this.keys.use(this.layer);
     if (outlines) {
       this.outlines = L.geoJSON(outlines, {interactive: false, style: {fill: false, color: this.cfg.districtOutline, weight: 2.2, opacity: 1}}).addTo(this.map);
     }
