@@ -23,8 +23,9 @@ from geo_ntm.when import today
 
 router = APIRouter(include_in_schema=False)
 
-#: Statuses a commune on the list can have (the filter's checkboxes and the legend).
-COMMUNE_STATUSES = ("chua_dat", "dat_chuan", "nang_cao", "kieu_mau", "cho_ra_soat", "khong_du_lieu")
+#: Statuses a commune on the list can have (the filter's checkboxes and the legend); one that became a ward or
+#: town is "not applicable", drawn striped, and not ranked.
+COMMUNE_STATUSES = ("chua_dat", "dat_chuan", "nang_cao", "kieu_mau", "cho_ra_soat", "khong_ap_dung", "khong_du_lieu")
 #: Share of ĐBKK villages at NTM, as fractions of the target: PuOr steps, darker the further below;
 #: the class at or above the target is also dotted (a second cue besides colour).
 SHARE_STEPS = ((0.5, "#b35806"), (0.75, "#f1a340"), (1.0, "#fee0b6"), (None, "#542788"))

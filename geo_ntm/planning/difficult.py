@@ -84,6 +84,16 @@ class DifficultCommunes:
             out.append(self._note("followed", day=days, last=last))
         elif self.reorganised:
             out.append(self._note("reorganised", count=len(self.reorganised)))
+        apart = sum(1 for r in self.rows if r["position"] is None)
+        if apart:
+            out.append(self._note("not_ranked", count=apart))
+        ranked = [r for r in self.rows if r["position"] is not None]
+        if self.sort == "closest" and ranked:  # how "closest first" ranks what was not assessed
+            assessed = sum(1 for r in ranked if r["criteria_missing_count"] is not None)
+            if not assessed:
+                out.append(self._note("closest_none_assessed"))
+            elif assessed < len(ranked):
+                out.append(self._note("closest_some_assessed"))
         if any(r["source"] == "illustrative" for r in self.rows) or self.commune_list.source == "illustrative":
             out.append(self._note("illustrative"))
         return out
@@ -100,6 +110,7 @@ class DifficultCommunes:
     def frame(self, geometry: bool = False) -> pd.DataFrame:
         """The rows as a DataFrame (a GeoDataFrame in EPSG:4326 with ``geometry=True``)."""
         frame = pd.DataFrame(self.rows, columns=ROW_FIELDS)
+        frame["position"] = frame["position"].astype("Int64")  # wards and towns have none: not 1.0, 2.0, …
         if not geometry:
             return frame
         shapes = self.atlas.units["geometry"].reindex(frame["uid"]).tolist()

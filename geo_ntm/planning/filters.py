@@ -113,10 +113,15 @@ def _name_key(r: dict) -> tuple:
 
 
 _SORT_VALUE = {
+    # fewest criteria missing, then fewest villages short; a commune not assessed on criteria comes after
+    # the assessed ones, by villages short (what is known), and only a commune of which nothing is known
+    # goes to the end, by name
     "closest": lambda r: (
-        None
-        if r["criteria_missing_count"] is None
-        else (r["criteria_missing_count"], math.inf if r["gap"] is None else r["gap"])
+        (0, r["criteria_missing_count"], math.inf if r["gap"] is None else r["gap"])
+        if r["criteria_missing_count"] is not None
+        else None
+        if r["gap"] is None
+        else (1, r["gap"])
     ),
     "gap": lambda r: None if r["gap"] is None else -r["gap"],
     "share": lambda r: r["dbkk_share"],
@@ -124,12 +129,23 @@ _SORT_VALUE = {
 }
 
 
+#: A listed commune that became a ward or town: the NTM commune criteria no longer apply to it.
+NOT_RANKED = "khong_ap_dung"
+
+
 def order(rows: list[dict], sort: str, reverse: bool = False) -> list[dict]:
-    """Rows in the order ``sort`` asks, unknown values last (ties by Vietnamese name), numbered from 1."""
+    """Rows in the order ``sort`` asks, unknown values last (ties by Vietnamese name), numbered from 1.
+
+    Wards and towns (status "not applicable") are listed after the communes, by name, with no
+    position: a commune's criteria they no longer have to meet would rank them among communes.
+    """
     value = _SORT_VALUE[sort]
-    known = sorted((r for r in rows if value(r) is not None), key=_name_key)
+    ranked = [r for r in rows if r["status"] != NOT_RANKED]
+    known = sorted((r for r in ranked if value(r) is not None), key=_name_key)
     known.sort(key=value, reverse=reverse)
     if sort == "name" and reverse:
         known = sorted(known, key=_name_key, reverse=True)
-    unknown = sorted((r for r in rows if value(r) is None), key=_name_key)
-    return [{**r, "position": i} for i, r in enumerate(known + unknown, start=1)]
+    unknown = sorted((r for r in ranked if value(r) is None), key=_name_key)
+    apart = sorted((r for r in rows if r["status"] == NOT_RANKED), key=_name_key)
+    numbered = [{**r, "position": i} for i, r in enumerate(known + unknown, start=1)]
+    return numbered + [{**r, "position": None} for r in apart]

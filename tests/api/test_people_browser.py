@@ -150,3 +150,43 @@ def test_the_year_control_is_a_few_tabs_from_the_top(site, path):
     assert tabs is not None and tabs < 10, tabs
     # the communes are still reachable: the map itself is one stop, arrow keys move inside
     assert site.evaluate("document.querySelectorAll('path.leaflet-interactive[tabindex=\"0\"]').length") <= 1
+
+
+def test_the_status_table_lists_communes_before_wards(site):
+    _open(site, "/maps/status?lang=vi")
+    _loaded(site)
+    site.click(".ntm-table-toggle")
+    names = site.evaluate("Array.from(document.querySelectorAll('.ntm-table tbody th')).map(th => th.innerText)")
+    wards = [i for i, n in enumerate(names) if n.startswith(("Phường", "Thị trấn"))]
+    assert (
+        names[0].startswith("Xã") and wards and min(wards) > max(i for i, n in enumerate(names) if n.startswith("Xã"))
+    ), names[:5]
+
+
+def test_the_planners_legend_names_every_fill_on_the_map(site):
+    # 2025-06-30: three listed communes had become wards or towns, drawn striped
+    _open(site, "/planning/map?date=2025-06-30&lang=vi")
+    site.page.wait_for_function("() => document.documentElement.hasAttribute('data-pl-loaded')")
+    fills = "sel => Array.from(document.querySelectorAll(sel)).map(e => e.getAttribute('fill'))"
+    drawn = set(site.evaluate(f"({fills})('#pl-map path[data-code]')"))
+    legend = set(site.evaluate(f"({fills})('#pl-legend-status rect')"))
+    assert "url(#pl-p-khong_ap_dung)" in drawn
+    assert drawn - {"#eeeeee"} <= legend, drawn - legend  # #eeeeee: outside the filters, said under the legend
+    ranks = site.evaluate("Array.from(document.querySelectorAll('#pl-rows tr td:first-child')).map(td => td.innerText)")
+    assert ranks[-3:] == ["—"] * 3 and ranks[0] == "1"
+    assert "không xếp hạng" in site.text("#pl-notes")
+
+
+def test_a_district_map_tells_ntm_from_mission_completed(site):
+    _open(site, "/maps/status?level=district&year=2024&lang=vi")
+    _loaded(site)
+    # what a swatch looks like: its fill, or the pattern it names (colour and marks)
+    swatches = site.evaluate(
+        """Array.from(document.querySelectorAll('.ntm-legend li')).map(li => {
+             const fill = li.querySelector('rect').getAttribute('fill'), id = /^url\\(#(.*)\\)$/.exec(fill);
+             return [li.innerText, id ? document.getElementById(id[1]).innerHTML : fill];
+           })"""
+    )
+    looks = {text.split(" (")[0]: look for text, look in swatches}
+    assert looks["Đạt chuẩn NTM"] != looks["Hoàn thành nhiệm vụ xây dựng NTM"], looks
+    assert len(set(looks.values())) == len(looks)

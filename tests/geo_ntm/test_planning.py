@@ -182,35 +182,54 @@ def test_filter_below_target_and_min_gap(service, june):
     assert difficult_communes(service, "2025-06-30", min_gap=0).rows == june.rows
 
 
+def ranked(rows):
+    return [r for r in rows if r["position"] is not None]
+
+
 def test_sort_closest(june):
-    keys = [(r["criteria_missing_count"], r["gap"]) for r in june.rows]
+    keys = [(r["criteria_missing_count"], r["gap"]) for r in ranked(june.rows)]
     assert keys == sorted(keys)
-    assert [r["position"] for r in june.rows] == list(range(1, 15))
     assert june.rows[0]["code"] == "07552"  # 1 criterion missing, gap 0, "Kiên Lao" before "Tân Hoa"
 
 
+def test_wards_and_towns_are_listed_after_the_ranking_without_a_position(june):
+    # three listed communes had become wards or towns by 2025-06-30: the commune criteria no longer apply
+    apart = [r for r in june.rows if r["status"] == "khong_ap_dung"]
+    assert len(apart) == 3 and {r["type"] for r in apart} <= {"Phường", "Thị trấn"}
+    assert june.rows[-3:] == apart and all(r["position"] is None for r in apart)
+    assert [r["position"] for r in june.rows[:-3]] == list(range(1, len(june.rows) - 2))
+    assert any("not ranked" in n["en"] and n["en"].startswith("3 ") for n in june.notes())
+
+
 def test_sort_gap_share_name_and_reverse(service):
-    gap = difficult_communes(service, "2025-06-30", sort="gap").rows
+    gap = ranked(difficult_communes(service, "2025-06-30", sort="gap").rows)
     assert [r["gap"] for r in gap] == sorted((r["gap"] for r in gap), reverse=True)
     assert gap[0]["code"] in {"07624", "07564"}
-    share = difficult_communes(service, "2025-06-30", sort="share").rows
+    share = ranked(difficult_communes(service, "2025-06-30", sort="share").rows)
     assert [r["dbkk_share"] for r in share] == sorted(r["dbkk_share"] for r in share)
     assert share[0]["code"] == "07600"  # Mỹ An: 0 of 3
     name = difficult_communes(service, "2025-06-30", sort="name").rows
-    shorts = [split_type(r["name"])[1] for r in name]
+    shorts = [split_type(r["name"])[1] for r in ranked(name)]
     assert shorts == sorted(shorts, key=sort_key)
-    assert shorts.index("Đồng Cốc") > shorts.index("Đèo Gia") > shorts.index("Biển Động")
-    assert [r["code"] for r in difficult_communes(service, "2025-06-30", sort="name", reverse=True).rows] == [
-        r["code"] for r in reversed(name)
-    ]
-    farthest = difficult_communes(service, "2025-06-30", sort="closest", reverse=True).rows
+    assert shorts.index("Kim Sơn") > shorts.index("Đồng Cốc") > shorts.index("Đèo Gia")
+    backwards = difficult_communes(service, "2025-06-30", sort="name", reverse=True).rows
+    assert [r["code"] for r in ranked(backwards)] == [r["code"] for r in reversed(ranked(name))]
+    farthest = ranked(difficult_communes(service, "2025-06-30", sort="closest", reverse=True).rows)
     assert farthest[0]["criteria_missing_count"] == max(r["criteria_missing_count"] for r in farthest)
 
 
-def test_unknown_sort_values_come_last(service):
-    rows = difficult_communes(service, "2023-12-31", sort="closest").rows  # criteria not yet assessed
-    shorts = [split_type(r["name"])[1] for r in rows]
-    assert shorts == sorted(shorts, key=sort_key)
+def test_closest_first_ranks_by_what_is_known_and_says_how(service):
+    result = difficult_communes(service, "2023-12-31", sort="closest")  # criteria not yet assessed
+    rows = result.rows
+    assert all(r["criteria_missing_count"] is None for r in rows)
+    gaps = [r["gap"] for r in rows if r["gap"] is not None]
+    assert gaps == sorted(gaps) and len(set(gaps)) > 1  # by villages still needed, not by name
+    unknown = [split_type(r["name"])[1] for r in rows if r["gap"] is None]
+    assert unknown == sorted(unknown, key=sort_key)
+    assert [r["gap"] is None for r in rows] == sorted(r["gap"] is None for r in rows)  # unknown gaps last
+    assert any("No commune had been assessed" in n["en"] and "chưa xã nào" in n["vi"].lower() for n in result.notes())
+    assured = difficult_communes(service, "2025-06-30", sort="closest").notes()
+    assert not any("assessed" in n["en"] for n in assured)  # every ranked commune was assessed then
 
 
 @pytest.mark.parametrize(

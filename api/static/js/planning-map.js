@@ -71,7 +71,7 @@
     state.rows.forEach(function (r) {
       var show = el("button", {type: "button", className: "pl-show", "aria-label": P.fmt(t.showOnMap, {name: r.name}), text: t.show});
       var tr = el("tr", {"data-code": r.code}, [
-        el("td", {className: "num", text: String(r.position)}),
+        el("td", {className: "num", text: r.position === null ? "—" : String(r.position)}),  // wards, towns: not ranked
         el("th", {scope: "row"}, [el("a", {href: cfg.communePage.replace("{code}", encodeURIComponent(r.code)), text: r.name})]),
         el("td", {text: r.district_name || ""}),
         el("td", {}, [P.swatch(P.statusFill(cfg, r.status)), statusLabel(r)]),

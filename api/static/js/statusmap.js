@@ -87,7 +87,13 @@
   NtmStatusMap.prototype.renderTable = function () {
     if (!this.tablePanel || this.tablePanel.hasAttribute("hidden") || !this.data) { return; }
     var self = this, t = this.t, lang = this.cfg.lang, rows = [];
-    var features = this.data.features.slice().sort(function (a, b) { return a.properties.name.localeCompare(b.properties.name, lang === "en" ? "en" : "vi"); });
+    // Communes first, wards and towns (not applicable) after them; by name without its unit type
+    // ("Xã", "Phường"), which would otherwise put every ward before every commune.
+    var bare = function (p) { return p.name.replace(TYPE_WORD, ""); };
+    var features = this.data.features.slice().sort(function (a, b) {
+      var x = a.properties, y = b.properties, na = x.status === "khong_ap_dung", nb = y.status === "khong_ap_dung";
+      return na !== nb ? (na ? 1 : -1) : bare(x).localeCompare(bare(y), lang === "en" ? "en" : "vi") || x.name.localeCompare(y.name);
+    });
     var present = features.some(function (f) { return f.properties.review_state || f.properties.progress_set; });
     features.forEach(function (f) {
       var p = f.properties;
@@ -107,8 +113,12 @@
     this.tablePanel.appendChild(el("table", {className: "ntm-table"}, [el("caption", {text: this.cfg.title + " — " + this.titleBox.querySelector(".ntm-asof").textContent}), el("thead", {}, [head]), el("tbody", {}, rows)]));
   };
 
+  //: The unit type a name starts with (GSO names: "Xã Kiên Lao", "Phường Phượng Sơn", "Huyện Lục Ngạn").
+  var TYPE_WORD = /^(Xã|Phường|Thị trấn|Thị xã|Thành phố|Huyện|Tỉnh)\s+/;
+
   var PATTERN_MARKS = {
     dots: '<circle cx="3" cy="3" r="1.3" fill="INK"/>',
+    rings: '<circle cx="4" cy="4" r="2" fill="none" stroke="INK" stroke-width="0.9"/>',
     hlines: '<line x1="0" y1="3" x2="8" y2="3" stroke="INK" stroke-width="1.4"/>',
     vlines: '<line x1="3" y1="0" x2="3" y2="8" stroke="INK" stroke-width="1"/>',
     cross: '<line x1="0" y1="4" x2="8" y2="4" stroke="INK" stroke-width="1.2"/><line x1="4" y1="0" x2="4" y2="8" stroke="INK" stroke-width="1.2"/>',
