@@ -190,3 +190,38 @@ def test_a_district_map_tells_ntm_from_mission_completed(site):
     looks = {text.split(" (")[0]: look for text, look in swatches}
     assert looks["Đạt chuẩn NTM"] != looks["Hoàn thành nhiệm vụ xây dựng NTM"], looks
     assert len(set(looks.values())) == len(looks)
+
+
+_RECT = (
+    "sel => { const r = document.querySelector(sel).getBoundingClientRect(); "
+    "return [r.left, r.top, r.right, r.bottom]; }"
+)
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("path", ["/maps/status?lang=vi", "/embed/status?lang=vi"])
+def test_on_a_phone_the_map_fills_the_screen_and_the_legend_folds(site, path):
+    _open(site, path)
+    site.page.set_viewport_size(PHONE)
+    site.goto(path)
+    _loaded(site)
+    drawn = site.evaluate(f"({_RECT})('.leaflet-overlay-pane svg g')")
+    box = site.evaluate(f"({_RECT})('.folium-map')")
+    assert drawn[2] - drawn[0] >= 0.8 * PHONE["width"], drawn  # the province across the screen
+    assert box[3] - box[1] >= 0.75 * PHONE["height"], box
+    toggle = ".ntm-legend-toggle"
+    assert site.evaluate(f"document.querySelector('{toggle}').getAttribute('aria-expanded')") == "false"
+    assert site.evaluate("document.querySelectorAll('.ntm-legend li').length") == 0
+    links = [sel for sel in (".ntm-share", ".ntm-table-toggle") if site.evaluate(f"!!document.querySelector('{sel}')")]
+    for folded in (True, False):  # nothing at the bottom is covered, folded or open
+        if not folded:
+            site.click(toggle)
+            assert site.evaluate("document.querySelectorAll('.ntm-legend li').length") > 3
+        legend = site.evaluate(f"({_RECT})('.ntm-legend')")
+        for sel in links:
+            assert not _overlap(legend, site.evaluate(f"({_RECT})('{sel}')")), (sel, folded)
+    # the title does not run under the year control
+    assert not _overlap(site.evaluate(f"({_RECT})('.ntm-title')"), site.evaluate(f"({_RECT})('.ntm-controls')"))

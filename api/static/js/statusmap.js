@@ -285,6 +285,12 @@
     this.map.addControl(new Title());
   };
 
+  /* A phone, or a frame too small for the legend beside the map. */
+  NtmStatusMap.prototype.small = function () {
+    var box = this.map.getContainer();
+    return box.clientWidth < 640 || box.clientHeight < 480;
+  };
+
   NtmStatusMap.prototype.addLegend = function () {
     var self = this, Legend = L.Control.extend({
       options: {position: "bottomright"},
@@ -311,7 +317,15 @@
     if (!this.legendBox) { return; }
     var self = this, box = this.legendBox, lang = this.cfg.lang;
     box.textContent = "";
-    box.appendChild(el("h2", {text: this.view === "progress" ? this.t.progressTitle : this.t.legend}));
+    // The heading is a button that folds the legend away: on a phone or in a small frame it starts
+    // folded, so the map and the links at the bottom stay in view.
+    if (this.legendOpen === undefined) { this.legendOpen = !this.small(); }
+    var toggle = el("button", {type: "button", className: "ntm-legend-toggle", "aria-expanded": String(this.legendOpen),
+      text: this.view === "progress" ? this.t.progressTitle : this.t.legend});
+    toggle.addEventListener("click", function () { self.legendOpen = !self.legendOpen; self.renderLegend(self.counts); box.querySelector("button").focus(); });
+    box.appendChild(el("h2", {}, [toggle]));
+    box.classList.toggle("ntm-folded", !this.legendOpen);
+    if (!this.legendOpen) { return; }
     var list = el("ul");
     if (this.view === "progress") {
       (this.cfg.progressClasses || []).forEach(function (c) {
@@ -470,7 +484,14 @@
     if (outlines) {
       this.outlines = L.geoJSON(outlines, {interactive: false, style: {fill: false, color: this.cfg.districtOutline, weight: 2.2, opacity: 1}}).addTo(this.map);
     }
-    if (!this.fitted && data.features.length) { this.map.fitBounds(this.layer.getBounds(), {padding: [10, 10]}); this.fitted = true; }
+    if (!this.fitted && data.features.length) {
+      // In quarter zoom steps (whole ones leave a phone's map at half its width), and after the page's
+      // first fit if that is still zooming: its end would undo this one.
+      var map = this.map, bounds = this.layer.getBounds();
+      var fit = function () { map.options.zoomSnap = 0.25; map.fitBounds(bounds, {padding: [10, 10], animate: false}); };
+      if (map._animatingZoom) { map.once("zoomend", fit); } else { fit(); }
+      this.fitted = true;
+    }
     this.counts = counts;
     this.offerViews(data);
     this.renderLegend(counts);
