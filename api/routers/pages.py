@@ -135,7 +135,7 @@ def print_page(
     body = print_map(
         frame,
         title=f"{title(lang, level)} — {name}",
-        as_of=day_text(when.as_of, lang) + (f" ({when.label(lang)})" if when.year is not None else ""),
+        as_of=when.label(lang) if when.year is not None else day_text(when.as_of, lang),  # the year says its day
         lang=lang,
         districts=districts,
         illustrative=bool((frame["source"] == "illustrative").any()),
@@ -196,6 +196,7 @@ def dashboard(
         "print_query": urlencode(query),
         "map_query": urlencode({**when.params, "lang": lang, "history": "false", "province": s["province"]}),
         "pct": lambda v: _pct(v, lang),
+        "date_text": lambda iso: day_text(date.fromisoformat(iso), lang) if iso else "",
     }
     return templates.TemplateResponse(request, "dashboard.html", context)
 

@@ -45,6 +45,8 @@ def to_csv(rows: list[dict], fields: tuple[str, ...]) -> bytes:
 def _cell(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):  # 1 and 0, as the service's parameters and other exports write yes/no
+        return str(int(value))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value)

@@ -58,18 +58,25 @@ def csv_bytes(frame: pd.DataFrame, columns: Sequence[str] | Mapping[str, str], *
     Returns
     -------
     bytes
-        Header row, then one row per record. Missing values are empty; dates ISO 8601; lists
-        and dicts JSON; formula-like text neutralised (see the module docstring).
+        Header row, then one row per record. Missing values are empty; yes/no values 1 and 0
+        (the words the service's query parameters take, not Python's ``True``); dates ISO 8601;
+        lists and dicts JSON; formula-like text neutralised (see the module docstring).
     """
     names, headers = _columns(frame, columns)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralised(h) for h in headers])
     for row in zip(*(frame[c].astype(object).tolist() for c in names), strict=True):
-        writer.writerow(
-            ["" if v is None else v if isinstance(v, (int, float)) else neutralised(text(v)) for v in map(_cell, row)]
-        )
+        writer.writerow([_csv_value(v) for v in map(_cell, row)])
     return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
+
+
+def _csv_value(v):
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return int(v)
+    return v if isinstance(v, (int, float)) else neutralised(text(v))
 
 
 def xlsx_bytes(frame: pd.DataFrame, columns: Sequence[str] | Mapping[str, str], sheet_name: str = "data") -> bytes:

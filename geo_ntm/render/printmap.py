@@ -46,7 +46,8 @@ def print_map(
     frame : GeoDataFrame
         Units with ``status`` (keys of :data:`geo_ntm.palette.COLORS`, None for no data), EPSG:4326.
     title, as_of, source_line : str
-        Printed as given (they are data: no markup is interpreted).
+        Printed as given (they are data: no markup is interpreted); ``as_of`` is a day, printed after
+        "as of", or a phrase that starts with a word and names its day (a year's label), printed alone.
     districts : GeoDataFrame, optional
         Outlines drawn over the units.
     illustrative : bool
@@ -69,7 +70,10 @@ def print_map(
     labels = LABELS["en" if lang == "en" else "vi"]
     merc = frame.to_crs(3857)
     fig, ax = plt.subplots(figsize=(11.69, 8.27), dpi=dpi)
-    fig.subplots_adjust(left=0.03, right=0.72, top=0.88, bottom=0.08)
+    # The map takes the page less a right column for the legend; anchored to the top, so that what a
+    # wide province leaves free is one band under it, where the figures go.
+    fig.subplots_adjust(left=0.02, right=0.74, top=0.89, bottom=0.06)
+    ax.set_anchor("N")
     statuses = merc["status"].where(merc["status"].notna(), None)
     colours = [COLORS.get(s, NO_DATA) if s else NO_DATA for s in statuses]
     if outline is not None and len(outline):
@@ -100,24 +104,26 @@ def print_map(
     for past, (mark, n) in reversed(pasts.items()):
         handles.insert(at + 1, Patch(facecolor=COLORS["cho_ra_soat"], edgecolor=PAST_INK, hatch=mark,
                                      label=f"  {past_labels[past]} ({n})"))  # fmt: skip
+    below = _legend_below(ax)
     fig.legend(
         handles=handles,
         loc="upper left",
-        bbox_to_anchor=(0.73, 0.86),
+        bbox_to_anchor=(0.03, BAND + 0.05) if below else (0.745, 0.87),
+        ncols=2 if below else 1,
         frameon=False,
-        fontsize=9,
+        fontsize=8,
         title=f"{len(merc)} {t['units']}",
         title_fontsize=9,
         alignment="left",
     )
     fig.text(0.03, 0.95, title, fontsize=15, fontweight="bold", va="top", usetex=False)
-    fig.text(0.03, 0.905, f"{t['as_of']} {as_of}", fontsize=10, va="top", color="#333333")
+    fig.text(0.03, 0.905, as_of if as_of[:1].isalpha() else f"{t['as_of']} {as_of}", fontsize=10, va="top",
+             color="#333333")  # fmt: skip
     fig.text(0.03, 0.03, source_line, fontsize=7, color="#333333", wrap=True)
     if illustrative:
-        fig.text(0.73, 0.95, t["illustrative"], fontsize=9, fontweight="bold", color="#9c2700", va="top", wrap=True)
+        fig.text(0.745, 0.95, t["illustrative"], fontsize=9, fontweight="bold", color="#9c2700", va="top", wrap=True)
     if facts:
-        lines = [textwrap.fill(f, 50) for f in facts]
-        fig.text(0.73, 0.50, "\n".join(lines), fontsize=7.5, va="top", color="#222222", linespacing=1.45)
+        _facts(fig, ax, facts, below)
     if note:
         ax.text(0.5, 0.5, note, transform=ax.transAxes, ha="center", va="center", fontsize=11, wrap=True,
                 bbox={"facecolor": "white", "edgecolor": "#4a6f96", "boxstyle": "round,pad=0.6"})  # fmt: skip
@@ -127,6 +133,50 @@ def print_map(
     fig.savefig(out, format=fmt, dpi=dpi, metadata={"Title": title} if fmt == "pdf" else None)
     plt.close(fig)
     return out.getvalue()
+
+
+#: Height (page fraction) of the band under the map that holds the legend when the region is wide.
+BAND = 0.22
+PAGE_ASPECT = 11.69 / 8.27
+
+
+def _legend_below(ax) -> bool:
+    """Move the map over the whole width, the legend into a band under it, when that draws it larger.
+
+    A wide region (ex-Bắc Giang is twice as wide as tall) beside a legend column leaves the bottom
+    third of the page blank; across the page, it is a third larger.
+    """
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    aspect = (x1 - x0) / max(y1 - y0, 1e-9) / PAGE_ASPECT  # data width/height in page fractions
+
+    def drawn(width: float, height: float) -> float:
+        w = min(width, height * aspect)
+        return w * w / aspect
+
+    if drawn(0.96, 0.83 - BAND) <= 1.1 * drawn(0.72, 0.83):
+        return False
+    ax.set_position([0.02, 0.06 + BAND, 0.96, 0.83 - BAND])
+    return True
+
+
+def _facts(fig, ax, facts: list[str], below: bool = False) -> None:
+    """The key figures: in the band the map leaves under it (two columns), else under the legend."""
+    if below:  # the legend is in the band's left half
+        lines = "\n".join(textwrap.fill(f, 70) for f in facts)
+        fig.text(0.52, 0.06 + BAND - 0.005, lines, fontsize=7.5, va="top", color="#222222", linespacing=1.4)
+        return
+    ax.apply_aspect()
+    box = ax.get_position()
+    free = box.y0 - 0.06  # between the map and the source line
+    if free >= 0.12:
+        half = (len(facts) + 1) // 2
+        for i, part in enumerate((facts[:half], facts[half:])):
+            lines = "\n".join(textwrap.fill(f, 62) for f in part)
+            fig.text(0.03 + i * 0.36, box.y0 - 0.015, lines, fontsize=8, va="top", color="#222222", linespacing=1.4)
+    else:
+        lines = "\n".join(textwrap.fill(f, 50) for f in facts)
+        fig.text(0.745, 0.50, lines, fontsize=7.5, va="top", color="#222222", linespacing=1.45)
 
 
 PAST_INK = "#1b7837"

@@ -142,3 +142,53 @@ def test_unknown_paths_answer_a_page_to_browsers_and_json_to_programs(client):
     for accept in ("application/json", "*/*", "application/json, text/html"):
         r = client.get("/khong-co-trang-nay", headers={"accept": accept})
         assert r.status_code == 404 and r.json() == {"detail": "Not Found"}, accept
+
+
+def test_the_dashboard_of_a_year_writes_dates_and_sources_in_vietnamese(client):
+    text = client.get("/dashboard", params={"year": 2023, "lang": "vi"}).text
+    assert "<td>31/12/2024</td>" in text and "<td>2024-12-31</td>" not in text  # deadlines
+    assert " via " not in text  # a citation names the newspaper and its site, in no English words
+
+
+def test_the_layer_csv_writes_yes_and_no_as_1_and_0(client):
+    import csv
+    import io
+
+    body = client.get("/api/layers/dbkk.csv", params={"date": "2024-06-01"}).content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    column = next(k for k in rows[0] if "ĐBKK" in k and "Thôn" not in k and "Danh sách" not in k)
+    assert rows and {r[column] for r in rows} <= {"1", "0"} and "True" not in body and "False" not in body
+
+
+def _blank_band(png: bytes) -> float:
+    """The tallest run of blank rows in a print, as a share of the page's height."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    ink = (np.asarray(Image.open(io.BytesIO(png)).convert("L")) < 245).any(axis=1)
+    run = tallest = 0
+    for row in ink:
+        run = 0 if row else run + 1
+        tallest = max(tallest, run)
+    return tallest / len(ink)
+
+
+@pytest.mark.parametrize("query", [{}, {"year": 2023}, {"level": "district", "year": 2020, "lang": "en"}])
+def test_prints_fill_the_page_and_date_it_the_readers_way(client, query):
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    png = client.get("/maps/status.png", params={"lang": "vi", **query})
+    assert png.status_code == 200 and _blank_band(png.content) < 0.2  # no blank bottom third
+    pdf = client.get("/maps/status.pdf", params={"lang": "vi", **query})
+    words = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert "Nguồn: Nguồn" not in words and "Sources: Sources" not in words
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", words)  # no ISO date printed
+    if query.get("lang") == "en":
+        assert re.search(r"\b31 Dec 2020\b", words)
+    else:
+        assert re.search(r"(Tính đến|tính đến) \d{2}/\d{2}/\d{4}", words)
