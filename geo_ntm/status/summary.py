@@ -70,12 +70,13 @@ def summary(
         "districts_total": int(len(districts)),
         "districts_achieved": int((_rank(districts["status"]) >= 1).sum()),
         "districts_nang_cao": int((_rank(districts["status"]) >= 2).sum()),
+        "districts_no_data": int((districts["status"] == "khong_du_lieu").sum()),
     }
     figures["communes_ntm_share"] = round(figures["communes_ntm"] / figures["communes_total"], 4) if len(xa) else None
     frames = _Frames(book, year, province, {as_of: (communes, districts)})
     gone = absence(book.atlas, "district", as_of)
     if gone is not None:  # no districts then: their figures are unknown, not zero
-        figures.update(districts_total=None, districts_achieved=None, districts_nang_cao=None)
+        figures.update(districts_total=None, districts_achieved=None, districts_nang_cao=None, districts_no_data=None)
     if year is not None:
         figures.update(_new_in_year(book, year, set(communes["uid"]) | _earlier(book, communes)))
     sources = pd.concat([xa["source"], districts["source"]]).dropna()

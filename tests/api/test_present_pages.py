@@ -99,3 +99,17 @@ def test_the_map_of_today_in_a_browser_second_variable_views_and_table(tmp_path)
         for path in ("/planning/reviews", "/dashboard", "/planning/communes/07294"):
             page.goto(path)
         assert page.errors == [] and page.offhost_requests() == []
+
+
+def test_a_province_without_records_shows_no_data_not_zeros(client):
+    """Old Bắc Ninh's communes have no record in 2013: the figure says so instead of "0/N (0.0%)"."""
+    page = re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/dashboard?province=27&date=2013-06-01&lang=en").text)
+    )
+    assert "communes at NTM standard: no data" in page
+    assert not re.search(r"\b0/\d+ communes at NTM standard", page)
+    # With records (Bắc Giang on the same day), the count is shown as before.
+    page = re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/dashboard?province=24&date=2013-06-01&lang=en").text)
+    )
+    assert re.search(r"\b\d+/\d+ communes at NTM standard", page)
