@@ -41,7 +41,8 @@ def sources_line(lang: str, citations, illustrative: bool) -> str:
     parts = [text(lang, "sources.boundaries"), *dict.fromkeys(c for c in citations if c)]
     if illustrative:
         parts.append(text(lang, "sources.illustrative_communes"))
-    return f"{text(lang, 'sources.label')}: " + "; ".join(parts) + "."
+    # A citation may end with its own full stop: strip it so "….;" and "….." do not appear.
+    return f"{text(lang, 'sources.label')}: " + "; ".join(p.strip().rstrip(".") for p in parts) + "."
 
 
 def _spec(catalog, settings, lang: str, level: str, when: When, **extra) -> MapSpec:

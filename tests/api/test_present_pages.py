@@ -113,3 +113,9 @@ def test_a_province_without_records_shows_no_data_not_zeros(client):
         r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/dashboard?province=24&date=2013-06-01&lang=en").text)
     )
     assert re.search(r"\b\d+/\d+ communes at NTM standard", page)
+
+
+def test_the_sources_line_has_no_doubled_stops(client):
+    for url in ("/dashboard", "/dashboard?lang=en", "/dashboard?year=2023"):
+        page = client.get(url).text
+        assert ".;" not in page and ".." not in re.sub(r"\.\.\.|…", "", page.split("Nguồn:")[-1]), url
