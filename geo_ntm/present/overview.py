@@ -43,7 +43,10 @@ def present_overview(service: StatusService, day: date | str | None = None, prov
         "followed": followed_targets(service, day),
         "transition": _transition(service, formed, province, rows) if formed else None,
         "history": _history(service, formed, province) if formed else [],
-        "reported_changes": [c for c in reported_changes() if c["event"] != "commune_to_ward"]
+        # a province's own reported change only (a national region shows one province at a time)
+        "reported_changes": [
+            c for c in reported_changes() if c["event"] == "province_to_city" and c["code"] == province
+        ]
         + ([{"event": "commune_to_ward", "count": sum(bool(r["reported_change"]) for r in rows)}] if rows else []),
         "board": {"counts": board.counts(), "notes": board.notes(), "criteria_set": board.set_id},
         "illustrative": now["illustrative"] or any(r["source"] == "illustrative" for r in rows),

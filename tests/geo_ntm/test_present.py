@@ -155,3 +155,14 @@ def test_a_merged_communes_standing_names_its_group_criteria_review_and_past(ser
     # Before the period and the reform: nothing about the present.
     old = book.version_at("commune", "07246", date(2020, 1, 1))
     assert present_standing(book, progress, old, date(2020, 1, 1)) is None
+
+
+def test_a_province_lists_only_its_own_reported_change(service, monkeypatch):
+    """A reported province → city change belongs to that province (a national region shows many)."""
+    import geo_ntm.present.overview as overview
+
+    own = {"event": "province_to_city", "code": "24", "vi": "24", "en": "24"}
+    other = {"event": "province_to_city", "code": "01", "vi": "01", "en": "01"}
+    monkeypatch.setattr(overview, "reported_changes", lambda: (own, other))
+    listed = present_overview(service, date(2026, 11, 30), "24")["reported_changes"]
+    assert own in listed and other not in listed
