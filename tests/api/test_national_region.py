@@ -84,6 +84,12 @@ def test_the_national_region_in_a_browser_national_page_and_map_of_today(nationa
         )
         assert page.evaluate("document.querySelectorAll('path.leaflet-interactive').length") == 1
         assert "No data" in page.text("#national-legend")
+        bad = page.axe()
+        assert bad == [], bad  # no serious or critical accessibility violation
+        page.page.set_viewport_size({"width": 390, "height": 844})
+        scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert scroll <= client, f"the national page is {scroll} px wide on a 390 px phone"
+        page.page.set_viewport_size({"width": 1366, "height": 900})
         page.goto("/maps/status")
         page.page.wait_for_function("document.documentElement.getAttribute('data-ntm-loaded') !== null", timeout=20_000)
         assert page.evaluate("document.querySelectorAll('path.leaflet-interactive').length") >= 2  # its 2 units
