@@ -177,16 +177,10 @@ def dashboard(
     t = section(lang, "dashboard")
     query = {**when.params, "lang": lang, "province": s["province"]}
     context = {
-        "lang": lang,
+        **_head(lang, when, catalog.atlas, provinces),
         "t": t,
         "s": s,
         "year": when.year,
-        "day": when.day.isoformat() if when.day else "",
-        "today": today().isoformat(),
-        "label": when.label(lang),
-        "years": years(catalog.atlas),
-        "provinces": list(zip(provinces["code"], provinces["name"])),
-        "labels": LABELS[lang],
         "palette": COLORS,
         "villages_new": int(villages_new) if villages_new else None,
         "metrics": {k: v[0 if lang == "vi" else 1] for k, v in METRICS.items()} | t["new_metrics"],
@@ -200,6 +194,19 @@ def dashboard(
         "date_text": lambda iso: day_text(date.fromisoformat(iso), lang) if iso else "",
     }
     return templates.TemplateResponse(request, "dashboard.html", context)
+
+
+def _head(lang: str, when: When, atlas, provinces) -> dict:
+    """What both dashboards' head (``_dashboard_head.html``) reads: language, date, controls, labels."""
+    return {
+        "lang": lang,
+        "day": when.day.isoformat() if when.day else "",
+        "today": today().isoformat(),
+        "label": when.label(lang),
+        "years": years(atlas),
+        "provinces": list(zip(provinces["code"], provinces["name"])),
+        "labels": LABELS[lang],
+    }
 
 
 def _facts(service, when: When, province: str, lang: str) -> list[str] | None:
@@ -238,16 +245,10 @@ def _present_dashboard(request: Request, lang: str, service, when: When, provinc
     query = {**when.params, "lang": lang, "province": o["province"]}
     citations = [g["citation"] for g in o["goals"]] + [f["citation"] for f in o["followed"]]
     context = {
-        "lang": lang,
+        **_head(lang, when, service.atlas, provinces),
         "t": {**section(lang, "dashboard"), **section(lang, "dashboard_present")},
         "o": o,
         "c": o["communes"],
-        "day": when.day.isoformat() if when.day else "",
-        "today": today().isoformat(),
-        "label": when.label(lang),
-        "years": years(service.atlas),
-        "provinces": list(zip(provinces["code"], provinces["name"])),
-        "labels": LABELS[lang],
         "state_labels": REVIEW_LABELS[lang],
         "past_labels": PAST_LABELS[lang],
         "palette": COLORS,
