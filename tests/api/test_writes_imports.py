@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from geo_ntm.errors import ConflictError
-from geo_ntm.status.imports.uploads import PinnedStore, check_upload, get_upload
+from geo_ntm.status.imports.uploads import PinnedStore, check_upload, get_upload, recover_interrupted
 from geo_ntm.status.model import VillageCount
 from tests.stores import execute
 
@@ -160,6 +160,34 @@ def test_an_import_writes_only_at_the_version_its_dry_run_saw(any_store, atlas):
     with pytest.raises(ConflictError, match="taken over"):  # a claim that is no longer its own writes nothing
         with PinnedStore(store, claimed("req-3"), "req-4", "importer", None).write("importer"):
             pass
+
+
+def test_two_starts_at_once_return_an_upload_once(any_store, atlas, monkeypatch):
+    """Both workers of a restart see the upload ``applying``; one returns it and writes the audit entry.
+
+    The second start read its rows before the first one wrote: it must neither audit the
+    interruption again nor reset a confirmation that claimed the upload in between.
+    """
+    store = any_store
+    up = check_upload(store, atlas, SHEET.encode(), "qd.csv", {"defaults": {"source": "illustrative"}}, actor="a")
+
+    def claim(request_id: str) -> None:
+        with store.write("a") as w:
+            w.conn.execute(
+                "UPDATE uploads SET state = 'applying', claimed_by = 'a', claim_request_id = ? WHERE id = ?",
+                (request_id, up.id),
+            )
+
+    claim("killed")
+    stale = store.rows("SELECT id, created_by, claimed_by, claimed_at, claim_request_id FROM uploads")
+    assert recover_interrupted(store) == [up.id]
+    monkeypatch.setattr(store, "rows", lambda *a, **k: stale)  # the second worker read before the first wrote
+    assert recover_interrupted(store) == []
+    claim("new-confirmation")
+    assert recover_interrupted(store) == []  # its stale row names the killed claim, not this one
+    monkeypatch.undo()
+    interrupts = execute(store.location, "SELECT COUNT(*) FROM changes WHERE action = 'interrupt'")[0][0]
+    assert interrupts == 1 and get_upload(store, up.id).state == "applying"
 
 
 def _drive(headers: list[tuple[bytes, bytes]], chunks: list[bytes]) -> tuple[int, int, dict]:

@@ -251,18 +251,26 @@ def _finish(store: StatusStore, upload: Upload, state: str, result: dict | None,
                                                            "problem": (result or {}).get("problem")})  # fmt: skip
 
 
-def _interrupted(w: Writer, upload_id: str, row, why: str) -> None:
-    """Return a claimed upload to ``checked``, saying in the audit trail whose confirmation stopped and why."""
-    w.conn.execute(
+def _interrupted(w: Writer, upload_id: str, row, why: str) -> bool:
+    """Return a claimed upload to ``checked``, saying in the audit trail whose confirmation stopped and why.
+
+    Only the transaction that moves it writes the audit entry: two workers starting at once
+    both see it ``applying`` before they write, and the second finds it ``checked`` already.
+    """
+    same_claim = "claim_request_id IS NULL" if row["claim_request_id"] is None else "claim_request_id = ?"
+    moved = w.conn.execute(
         "UPDATE uploads SET state = 'checked', claimed_at = NULL, claimed_by = NULL, claim_request_id = NULL "
-        "WHERE id = ? AND state = 'applying'",
-        (upload_id,),
+        f"WHERE id = ? AND state = 'applying' AND {same_claim}",
+        (upload_id, *([] if row["claim_request_id"] is None else [row["claim_request_id"]])),
     )
+    if moved.rowcount != 1:
+        return False
     w.record_change("interrupt", "uploads", upload_id, {
         "uploaded_by": row["created_by"], "confirmed_by": row["claimed_by"], "claimed_at": row["claimed_at"],
         "claim_request_id": row["claim_request_id"], "why": why,
         "outcome": "nothing of it was written (its transaction was rolled back); it can be confirmed again",
     })  # fmt: skip
+    return True
 
 
 def recover_interrupted(store: StatusStore, *, actor: str = "geo-ntm (start)") -> list[str]:
@@ -277,9 +285,8 @@ def recover_interrupted(store: StatusStore, *, actor: str = "geo-ntm (start)") -
     if not rows:
         return []
     with store.write(actor) as w:
-        for row in rows:
-            _interrupted(w, row["id"], row, "the service stopped while this upload was being applied")
-    return [r["id"] for r in rows]
+        why = "the service stopped while this upload was being applied"
+        return [row["id"] for row in rows if _interrupted(w, row["id"], row, why)]
 
 
 def _claim(store: StatusStore, upload: Upload, actor: str, request_id: str, ttl: timedelta,
