@@ -85,3 +85,24 @@ def test_codes_exist_in_the_official_lists(path, official):
                 assert official["commune_june"][row["commune_code"]] == row["name_2025_06"], where
         if row.get("unit_level") == "commune":
             assert official["commune_july"][row["code"]] == row["name_before"], where
+
+
+def test_province_counts_fit_their_denominators_and_shares_are_percentages():
+    """A count above its total or a share above 100 % is a transcription slip (e.g. digits swapped)."""
+    for i, row in enumerate(_rows(RECORD / "province_figures.csv"), start=2):
+        where = f"province_figures.csv line {i}: {row['province_name']} {row['metric']}"
+        value = float(row["value"])
+        assert value >= 0, where
+        if row["denominator"]:
+            assert value <= float(row["denominator"]), where
+        if row["metric"].endswith("_share_pct"):
+            assert value <= 100, where
+
+
+def test_a_row_citing_the_same_sentence_shares_its_page_with_the_quoted_row():
+    """'same sentence' / 'same report' rows lean on a sibling row's quote: that row must exist on the same page."""
+    rows = _rows(RECORD / "province_figures.csv")
+    quoted = {r["source_url"] for r in rows if not r["citation"].startswith("same ")}
+    for i, row in enumerate(rows, start=2):
+        if row["citation"].startswith("same "):
+            assert row["source_url"] in quoted, f"province_figures.csv line {i}: no quoted row for {row['source_url']}"
