@@ -10,7 +10,8 @@ Only official records are read: the view never counts an illustrative record.
 
 from __future__ import annotations
 
-from datetime import date
+import functools
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -26,18 +27,24 @@ SHARE_COLUMNS = ["share_pct", "as_of", "precision", "basis", "citation", "source
 def formed_from(atlas: Atlas, day: date) -> dict[str, list[str]]:
     """Province code → the codes of the provinces it was made of, for provinces formed on the reform date.
 
-    Read from the region's own province events, so it holds for any region built by the build.
+    Read from the region's own outlines: each province of the day before the reform belongs to
+    the new province that holds most of its area. (The reform's province events may group
+    several merges into one event, e.g. four provinces into two, which would give both new
+    provinces all four.) A new province made of one old province alone is left out, as it was
+    not formed by a merger.
     """
     if day < atlas.reform_date:
         return {}
-    reform = atlas.reform_date.isoformat()
-    events = atlas.events[(atlas.events["level"] == "province") & (atlas.events["date"] == reform)]
-    out: dict[str, list[str]] = {}
-    for e in events.itertuples():
-        olds = sorted({u.split("@")[0] for u in e.predecessors.split(";") if u})
-        for succ in (u for u in e.successors.split(";") if u):
-            out.setdefault(succ.split("@")[0], []).extend(olds)
-    return {code: sorted(set(olds)) for code, olds in out.items()}
+    return dict(_formed_from(atlas))
+
+
+@functools.lru_cache(maxsize=8)
+def _formed_from(atlas: Atlas) -> tuple[tuple[str, list[str]], ...]:
+    walk = atlas.crosswalk(atlas.reform_date - timedelta(days=1), atlas.reform_date, "province")
+    walk = walk[walk["code_b"].astype(bool)].sort_values("share_of_a", ascending=False)
+    owner = walk.drop_duplicates("code_a")  # the new province with the largest share of each old one
+    groups = owner.groupby("code_b")["code_a"].apply(sorted)
+    return tuple((new, olds) for new, olds in groups.items() if olds != [new])
 
 
 def provinces_on(atlas: Atlas, book: StatusBook, day: date) -> pd.DataFrame:

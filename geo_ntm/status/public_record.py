@@ -124,11 +124,12 @@ def province_shares(provinces: pd.DataFrame, day: date, before_reform: dict[str,
         ("published", "sum of its former provinces" or "no data"), ``citation``, ``source_url``,
         ``publisher`` (several joined by " | " for a sum).
     """
-    latest = {}
+    latest, counted = {}, {}  # the latest figure; the latest with a commune count (a sum needs one)
     for f in province_figures():
         if f.metric in SHARE_METRICS and f.share is not None and f.as_of is not None and f.as_of <= day:
-            if f.province_code not in latest or f.as_of > latest[f.province_code].as_of:
-                latest[f.province_code] = f
+            for kept in (latest, counted) if f.denominator else (latest,):
+                if f.province_code not in kept or f.as_of > kept[f.province_code].as_of:
+                    kept[f.province_code] = f
     rows = []
     for code in provinces["code"]:
         olds = before_reform.get(code)
@@ -136,11 +137,10 @@ def province_shares(provinces: pd.DataFrame, day: date, before_reform: dict[str,
             f = latest.get(code)
             rows.append(_share_row(code, f) if f else _no_data(code))
             continue
-        found = [latest.get(o) for o in olds]
-        counted = all(f is not None and f.denominator for f in found)
-        if len(olds) == 1 and found[0] is not None:
-            rows.append({**_share_row(code, found[0]), "basis": f"published for former province {olds[0]}"})
-        elif counted:
+        found = [counted.get(o) for o in olds]
+        if len(olds) == 1 and latest.get(olds[0]) is not None:
+            rows.append({**_share_row(code, latest[olds[0]]), "basis": f"published for former province {olds[0]}"})
+        elif all(f is not None for f in found):
             ntm = sum(f.share / 100 * f.denominator for f in found)
             total = sum(f.denominator for f in found)
             rows.append(

@@ -61,3 +61,42 @@ def test_a_province_that_completed_the_mission_shows_it_from_its_decision(tmp_pa
     before, after = book.on(date(2025, 5, 26), "province"), book.on(date(2025, 5, 27), "province")
     assert before.set_index("code").loc["22", "status"] == "khong_du_lieu"
     assert after.set_index("code").loc["22", "status"] == "hoan_thanh"
+
+
+class _Walk:
+    """An atlas whose province crosswalk is given: two new provinces made of four old ones."""
+
+    reform_date = date(2025, 7, 1)
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def crosswalk(self, day_a, day_b, level):
+        assert (day_a, day_b, level) == (date(2025, 6, 30), self.reform_date, "province")
+        return pd.DataFrame(self.rows, columns=["code_a", "code_b", "share_of_a"])
+
+
+def test_former_provinces_come_from_where_their_land_went_not_from_a_grouped_event():
+    """The reform's event 019 lists 82, 87, 89, 91 before both 82 and 91; the land says 82+87 and 89+91."""
+    from geo_ntm.status.national import formed_from
+
+    walk = _Walk([("82", "82", 1.0), ("87", "82", 0.998), ("87", "91", 0.002), ("89", "91", 1.0),
+                  ("91", "91", 1.0), ("11", "11", 1.0), ("89", "", 0.0)])  # fmt: skip
+    assert formed_from(walk, date(2026, 11, 30)) == {"82": ["82", "87"], "91": ["89", "91"]}
+    assert formed_from(walk, date(2025, 6, 30)) == {}
+
+
+def test_the_embedded_region_was_formed_from_bac_giang_and_old_bac_ninh():
+    from geo_ntm.paths import DEFAULT_REGION
+    from geo_ntm.status.national import formed_from
+
+    assert formed_from(Atlas.load(DEFAULT_REGION), date(2026, 11, 30)) == {"24": ["24", "27"]}
+
+
+def test_a_sum_takes_each_former_provinces_latest_count_not_a_later_bare_share():
+    """Vĩnh Phúc (26): 83 of 112 on 03/07/2018, then a bare "100 %" in mid-2022; a sum can add the count only."""
+    merged = province_shares(_provinces("25"), date(2025, 6, 30), {"25": ["24", "26"]}).set_index("code")
+    assert merged.loc["25", "basis"] == "sum of its former provinces 24, 26"
+    assert merged.loc["25", "as_of"] == "2018-07-03"  # the earlier of the two counts it adds
+    alone = province_shares(_provinces("26"), date(2025, 6, 30), {}).set_index("code")
+    assert alone.loc["26", "share_pct"] == 100 and alone.loc["26", "as_of"] == "2022-06-30"  # shown alone: latest
