@@ -17,6 +17,7 @@ import shapely
 
 from geo_ntm.errors import InvalidParameterError, NotFoundError
 from geo_ntm.i18n import pairs
+from geo_ntm.layers.mvt import GridCache
 from geo_ntm.layers.simplify import simplify_for_zoom, zoom_band
 from geo_ntm.layers.tiles import check_bbox
 from geo_ntm.status.layer import COLUMNS
@@ -116,6 +117,8 @@ class Catalog:
         self._max = max_frames
         self._lock = threading.Lock()
         self._geometry: dict[tuple, dict] = {}
+        #: Vector tiles' encoded outlines, reused by the next data version (see :class:`GridCache`).
+        self.tile_grids = GridCache()
 
     @property
     def atlas(self):

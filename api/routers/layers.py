@@ -178,7 +178,8 @@ async def tile(
             if layer.id in ("communes", "dbkk") and when.as_of < catalog.atlas.reform_date:
                 districts = catalog.select(snap, "districts", when, zoom=z)
             return png_tile(frame, z, x, y, district_outlines=districts), "image/png"
-        return mvt_tile(frame, z, x, y, layer_name=layer.id, properties=TILE_PROPERTIES), (
+        grids = catalog.tile_grids
+        return mvt_tile(frame, z, x, y, layer_name=layer.id, properties=TILE_PROPERTIES, grid_cache=grids), (
             "application/vnd.mapbox-vector-tile"
         )
 

@@ -8,18 +8,19 @@ zooms pass a layer from :func:`geo_ntm.layers.simplify.simplify_for_zoom`.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date
 
 import geopandas as gpd
-import mapbox_vector_tile
 import numpy as np
 import shapely
-from mapbox_vector_tile.encoder import on_invalid_geometry_make_valid
 
 from geo_ntm.errors import InvalidParameterError
 
 from ._frame import cell, check_layer, property_columns, text
+from .mvt_encode import feature_message, geometries, layer_message, value_message, varint
 from .tiles import check_tile, tile_bounds, web_mercator
 
 EXTENT = 4096
@@ -37,6 +38,7 @@ def mvt_tile(
     properties: Sequence[str] | None = None,
     extent: int = EXTENT,
     buffer: int = BUFFER,
+    grid_cache: GridCache | None = None,
 ) -> bytes:
     """The features of ``gdf`` that touch tile ``z/x/y``, encoded as one MVT layer.
 
@@ -56,6 +58,9 @@ def mvt_tile(
         Grid size of the tile (4096).
     buffer : int
         Grid units kept beyond each edge (64, i.e. 4 pixels of a 256-px tile).
+    grid_cache : GridCache, optional
+        Keeps the tile's encoded geometries for the next call with the same shapes (a new
+        data version changes the properties, not the outlines).
 
     Returns
     -------
@@ -76,27 +81,97 @@ def mvt_tile(
     rows = np.sort(gdf.sindex.query(window, predicate="intersects"))
     if not len(rows):
         return b""
-    geoms = _tile_grid(gdf.geometry.values[rows], z, x, y, extent, buffer)
-    codes = gdf["code"].iloc[rows].tolist()
-    values = [gdf[c].iloc[rows].astype(object).tolist() for c in columns]
+    shapes = list(gdf.geometry.values[rows])
+    key = (z, x, y, extent, buffer)
+    encoded = grid_cache.get(key, shapes) if grid_cache is not None else None
+    if encoded is None:
+        encoded = geometries(_tile_grid(np.array(shapes, dtype=object), z, x, y, extent, buffer))
+        if grid_cache is not None:
+            grid_cache.put(key, shapes, encoded)
+    tags = _tags(gdf, rows, columns)
     features = []
-    for k, geom in enumerate(geoms):
-        if geom is None or geom.is_empty:
-            continue
-        props = {}
-        for column, column_values in zip(columns, values, strict=True):
-            value = _mvt_value(column_values[k])
-            if value is not None:
-                props[str(column)] = value
-        feature = {"geometry": geom, "properties": props}
-        code = codes[k]
-        if isinstance(code, str) and code.isascii() and code.isdigit():
-            feature["id"] = int(code)
-        features.append(feature)
+    codes = gdf["code"].iloc[rows].tolist()
+    for (geometry, kind), code, packed in zip(encoded, codes, tags.rows(), strict=True):
+        if geometry:
+            digits = isinstance(code, str) and code.isascii() and code.isdigit()
+            features.append(feature_message(geometry, kind, packed, int(code) if digits else None))
     if not features:
         return b""
-    options = {"extents": int(extent), "y_coord_down": True, "on_invalid_geometry": on_invalid_geometry_make_valid}
-    return mapbox_vector_tile.encode({"name": layer_name, "features": features}, default_options=options)
+    return layer_message(layer_name, features, tags.keys, tags.values, int(extent))
+
+
+class GridCache:
+    """Encoded tile geometries by tile, kept while the shapes they came from are the same objects.
+
+    The outlines of a layer outlive data versions (the catalogue keeps its simplified shapes
+    across them), so after a data change a tile needs new properties only. An entry holds its
+    source shapes, which keeps their identity meaningful; it is reused only when every shape of
+    the tile is the very same object, in the same order.
+    """
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, shapes: list) -> list | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+        kept, encoded, _ = entry
+        same = len(kept) == len(shapes) and all(a is b for a, b in zip(kept, shapes, strict=True))
+        return encoded if same else None
+
+    def put(self, key: tuple, shapes: list, encoded: list) -> None:
+        size = sum(len(g) for g, _ in encoded) + 64 * len(encoded)
+        with self._lock:
+            old = self._entries.pop(key, None)
+            self._size -= old[2] if old else 0
+            self._entries[key] = (shapes, encoded, size)
+            self._size += size
+            while self._size > self.max_bytes and len(self._entries) > 1:
+                self._size -= self._entries.popitem(last=False)[1][2]
+
+
+class _Tags:
+    """Each feature's packed tags, with the layer's key and value tables (each value written once)."""
+
+    def __init__(self, n: int, columns: list) -> None:
+        self.keys = [str(c) for c in columns]
+        self.values: list[bytes] = []
+        self._index: dict = {}
+        self.cells = np.empty((n, len(columns)), dtype=object)
+
+    def pair(self, key: bytes, value) -> bytes:
+        value = _mvt_value(value)
+        if value is None:
+            return b""
+        found = self._index.get((type(value), value))
+        if found is None:
+            found = self._index[(type(value), value)] = varint(len(self.values))
+            self.values.append(value_message(value))
+        return key + found
+
+    def rows(self) -> list[bytes]:
+        return [b"".join(row) for row in self.cells.tolist()]
+
+
+def _tags(gdf: gpd.GeoDataFrame, rows: np.ndarray, columns: list) -> _Tags:
+    tags = _Tags(len(rows), columns)
+    for j, column in enumerate(columns):
+        key, memo, out = varint(j), {}, []
+        for value in gdf[column].iloc[rows].astype(object).tolist():
+            try:
+                out.append(memo[(type(value), value)])
+            except KeyError:
+                out.append(memo.setdefault((type(value), value), tags.pair(key, value)))
+            except TypeError:  # a list or dict cell: not hashable
+                out.append(tags.pair(key, value))
+        tags.cells[:, j] = out
+    return tags
 
 
 def _tile_grid(geoms, z: int, x: int, y: int, extent: int, buffer: int) -> np.ndarray:
