@@ -17,7 +17,7 @@ import shapely
 
 from geo_ntm.errors import InvalidParameterError, NotFoundError
 from geo_ntm.i18n import pairs
-from geo_ntm.layers.mvt import GridCache
+from geo_ntm.layers.grid_cache import GridCache
 from geo_ntm.layers.simplify import simplify_for_zoom, zoom_band
 from geo_ntm.layers.tiles import check_bbox
 from geo_ntm.status.layer import COLUMNS

@@ -177,7 +177,7 @@ async def tile(
             districts = None
             if layer.id in ("communes", "dbkk") and when.as_of < catalog.atlas.reform_date:
                 districts = catalog.select(snap, "districts", when, zoom=z)
-            return png_tile(frame, z, x, y, district_outlines=districts), "image/png"
+            return png_tile(frame, z, x, y, district_outlines=districts, grid_cache=catalog.tile_grids), "image/png"
         grids = catalog.tile_grids
         return mvt_tile(frame, z, x, y, layer_name=layer.id, properties=TILE_PROPERTIES, grid_cache=grids), (
             "application/vnd.mapbox-vector-tile"

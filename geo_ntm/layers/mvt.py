@@ -8,8 +8,6 @@ zooms pass a layer from :func:`geo_ntm.layers.simplify.simplify_for_zoom`.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date
 
@@ -20,6 +18,7 @@ import shapely
 from geo_ntm.errors import InvalidParameterError
 
 from ._frame import cell, check_layer, property_columns, text
+from .grid_cache import GridCache
 from .mvt_encode import feature_message, geometries, layer_message, value_message, varint
 from .tiles import check_tile, tile_bounds, web_mercator
 
@@ -82,12 +81,12 @@ def mvt_tile(
     if not len(rows):
         return b""
     shapes = list(gdf.geometry.values[rows])
-    key = (z, x, y, extent, buffer)
+    key = ("mvt", z, x, y, extent, buffer)
     encoded = grid_cache.get(key, shapes) if grid_cache is not None else None
     if encoded is None:
         encoded = geometries(_tile_grid(np.array(shapes, dtype=object), z, x, y, extent, buffer))
         if grid_cache is not None:
-            grid_cache.put(key, shapes, encoded)
+            grid_cache.put(key, shapes, encoded, sum(len(g) for g, _ in encoded) + 64 * len(encoded))
     tags = _tags(gdf, rows, columns)
     features = []
     codes = gdf["code"].iloc[rows].tolist()
@@ -98,42 +97,6 @@ def mvt_tile(
     if not features:
         return b""
     return layer_message(layer_name, features, tags.keys, tags.values, int(extent))
-
-
-class GridCache:
-    """Encoded tile geometries by tile, kept while the shapes they came from are the same objects.
-
-    The outlines of a layer outlive data versions (the catalogue keeps its simplified shapes
-    across them), so after a data change a tile needs new properties only. An entry holds its
-    source shapes, which keeps their identity meaningful; it is reused only when every shape of
-    the tile is the very same object, in the same order.
-    """
-
-    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
-        self.max_bytes = max_bytes
-        self._entries: OrderedDict = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple, shapes: list) -> list | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return None
-            self._entries.move_to_end(key)
-        kept, encoded, _ = entry
-        same = len(kept) == len(shapes) and all(a is b for a, b in zip(kept, shapes, strict=True))
-        return encoded if same else None
-
-    def put(self, key: tuple, shapes: list, encoded: list) -> None:
-        size = sum(len(g) for g, _ in encoded) + 64 * len(encoded)
-        with self._lock:
-            old = self._entries.pop(key, None)
-            self._size -= old[2] if old else 0
-            self._entries[key] = (shapes, encoded, size)
-            self._size += size
-            while self._size > self.max_bytes and len(self._entries) > 1:
-                self._size -= self._entries.popitem(last=False)[1][2]
 
 
 class _Tags:

@@ -28,6 +28,7 @@ from geo_ntm import palette
 from geo_ntm.errors import CRSError, InvalidParameterError
 
 from ._frame import CLASS_CODES, NO_STATUS_CLASS, check_layer, class_table, status_classes
+from .grid_cache import GridCache
 from .tiles import check_tile, tile_bounds, web_mercator
 
 __all__ = ["CLASS_CODES", "NO_STATUS_CLASS", "class_table", "geotiff", "png_tile"]
@@ -48,6 +49,7 @@ def png_tile(
     size: int = 256,
     outline: bool = True,
     district_outlines: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
+    grid_cache: GridCache | None = None,
 ) -> bytes:
     """Tile ``z/x/y`` of the status choropleth as an RGBA PNG.
 
@@ -64,6 +66,9 @@ def png_tile(
     district_outlines : GeoDataFrame or GeoSeries, optional
         Polygons or lines in EPSG:4326 (e.g. the districts on the same date) whose outlines are
         drawn two pixels wide in ``palette.DISTRICT_OUTLINE``, over everything else.
+    grid_cache : GridCache, optional
+        Keeps which unit covers each pixel and where the outlines are, for the next call with the
+        same shapes: after a data change only the colours are redone.
 
     Returns
     -------
@@ -75,57 +80,68 @@ def png_tile(
     check_tile(z, x, y)
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 16 <= size <= 4096:
         raise InvalidParameterError(f"size must be a whole number of pixels in 16..4096, not {size!r}")
-    scale = size / 256
     window = shapely.box(*tile_bounds(z, x, y, "EPSG:4326", margin=2 / size))
     rows = np.sort(gdf.sindex.query(window, predicate="intersects"))
-    transform = from_bounds(*tile_bounds(z, x, y, "EPSG:3857"), size, size)
-    rgba = np.zeros((size, size, 4), dtype=np.uint8)
-    if len(rows):
-        geoms = web_mercator(gdf.geometry.values[rows])
-        codes = status_classes(gdf["status"].iloc[rows])
-        classes = rasterize(
-            zip(geoms, codes, strict=True), out_shape=(size, size), transform=transform, fill=0, dtype=np.uint8
-        )
-        rgba = _colour_table()[classes]
-        hatched = np.isin(classes, _HATCHED_CODES)
-        if hatched.any():
-            gy, gx = np.ogrid[y * size : (y + 1) * size, x * size : (x + 1) * size]
-            stripes = (gx + gy) % max(3, round(HATCH_SPACING * scale)) < max(1, round(HATCH_WIDTH * scale))
-            rgba[hatched & stripes] = (*palette.rgb(palette.OUTLINE), 255)
-        if outline:
-            _paint(rgba, shapely.boundary(geoms), transform, palette.OUTLINE)
+    shapes = list(gdf.geometry.values[rows])
+    districts = None
     if district_outlines is not None:
-        lines = _district_lines(district_outlines, window)
-        _paint(rgba, lines, transform, palette.DISTRICT_OUTLINE, width=2 * scale * transform.a)
+        frame = district_outlines
+        if not isinstance(frame, gpd.GeoDataFrame):
+            frame = gpd.GeoDataFrame(geometry=district_outlines)
+        check_layer(frame, columns=(), what="district_outlines")
+        districts = list(frame.geometry.values[np.sort(frame.sindex.query(window, predicate="intersects"))])
+    key, every = ("png", z, x, y, size, outline), [*shapes, None, *(districts or [])]
+    drawn = grid_cache.get(key, every) if grid_cache is not None else None
+    if drawn is None:
+        drawn = _draw(shapes, districts, z, x, y, size, outline)
+        if grid_cache is not None:
+            grid_cache.put(key, every, drawn, sum(a.nbytes for a in drawn))
+    units, lines, district_lines = drawn
+    classes = np.r_[0, status_classes(gdf["status"].iloc[rows])].astype(np.uint8)[units]
+    rgba = _colour_table()[classes]
+    hatched = np.isin(classes, _HATCHED_CODES)
+    if hatched.any():
+        scale = size / 256
+        gy, gx = np.ogrid[y * size : (y + 1) * size, x * size : (x + 1) * size]
+        stripes = (gx + gy) % max(3, round(HATCH_SPACING * scale)) < max(1, round(HATCH_WIDTH * scale))
+        rgba[hatched & stripes] = (*palette.rgb(palette.OUTLINE), 255)
+    rgba[lines] = (*palette.rgb(palette.OUTLINE), 255)
+    rgba[district_lines] = (*palette.rgb(palette.DISTRICT_OUTLINE), 255)
     return _png(rgba)
 
 
-def _district_lines(outlines, window) -> np.ndarray:
-    frame = outlines if isinstance(outlines, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=outlines)
-    check_layer(frame, columns=(), what="district_outlines")
-    near = frame.geometry.values[np.sort(frame.sindex.query(window, predicate="intersects"))]
-    geoms = web_mercator(near)
-    polygonal = np.isin(shapely.get_type_id(geoms), [3, 6])
-    geoms[polygonal] = shapely.boundary(geoms[polygonal])
-    return geoms
+def _draw(shapes: list, districts: list | None, z: int, x: int, y: int, size: int, outline: bool) -> tuple:
+    """What the shapes alone decide: which unit covers each pixel (1-based, 0 none), outlines, district lines."""
+    transform = from_bounds(*tile_bounds(z, x, y, "EPSG:3857"), size, size)
+    units = np.zeros((size, size), dtype=np.int32)
+    lines = np.zeros((size, size), dtype=bool)
+    if shapes:
+        geoms = web_mercator(np.array(shapes, dtype=object))
+        numbers = range(1, len(geoms) + 1)
+        units = rasterize(zip(geoms, numbers), out_shape=(size, size), transform=transform, fill=0, dtype=np.int32)
+        if outline:
+            lines = _mask(shapely.boundary(geoms), transform, size)
+    district_lines = np.zeros((size, size), dtype=bool)
+    if districts:
+        geoms = web_mercator(np.array(districts, dtype=object))
+        polygonal = np.isin(shapely.get_type_id(geoms), [3, 6])
+        geoms[polygonal] = shapely.boundary(geoms[polygonal])
+        district_lines = _mask(geoms, transform, size, width=2 * size / 256 * transform.a)
+    return units, lines, district_lines
 
 
-def _paint(rgba: np.ndarray, lines, transform, colour: str, width: float | None = None) -> None:
-    """Burn ``lines`` (EPSG:3857) into ``rgba``: one pixel wide, or ``width`` metres when given."""
-    size = rgba.shape[0]
+def _mask(lines, transform, size: int, width: float | None = None) -> np.ndarray:
+    """Where ``lines`` (EPSG:3857) fall on the tile: one pixel wide, or ``width`` metres when given."""
     pad = 4 * abs(transform.a)
     west, north = transform.c, transform.f
     east, south = west + size * transform.a, north + size * transform.e
     lines = shapely.clip_by_rect(np.asarray(lines, dtype=object), west - pad, south - pad, east + pad, north + pad)
     lines = lines[~(shapely.is_missing(lines) | shapely.is_empty(lines))]
     if not len(lines):
-        return
+        return np.zeros((size, size), dtype=bool)
     if width:
         lines = shapely.buffer(lines, width / 2, quad_segs=2)
-    mask = rasterize(
-        ((g, 1) for g in lines), out_shape=rgba.shape[:2], transform=transform, fill=0, dtype=np.uint8
-    ).astype(bool)
-    rgba[mask] = (*palette.rgb(colour), 255)
+    return rasterize(((g, 1) for g in lines), out_shape=(size, size), transform=transform, fill=0, dtype=np.uint8) > 0
 
 
 @lru_cache(maxsize=1)

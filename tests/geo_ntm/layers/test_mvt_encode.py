@@ -19,6 +19,7 @@ import shapely
 from mapbox_vector_tile.encoder import on_invalid_geometry_make_valid
 from mapbox_vector_tile.Mapbox import vector_tile_pb2
 
+from geo_ntm.layers.grid_cache import GridCache
 from geo_ntm.layers.mvt import EXTENT, _tile_grid, mvt_tile
 from geo_ntm.layers.mvt_encode import varints, zigzag
 from geo_ntm.layers.simplify import simplify_for_zoom
@@ -159,7 +160,7 @@ def test_the_grid_cache_keeps_outlines_across_data_versions_and_only_for_the_sam
     real = mvt._tile_grid
     monkeypatch.setattr(mvt, "_tile_grid", lambda *a: made.append(1) or real(*a))
     z, x, y = tiles_covering((*BAC_GIANG, *BAC_GIANG), 10)[0]
-    cache = mvt.GridCache()
+    cache = GridCache()
     first = decoded(mvt_tile(layer, z, x, y, layer_name="t", properties=COLUMNS, grid_cache=cache))
     changed = layer.assign(status="kieu_mau")  # a new data version: same shape objects, new properties
     second = decoded(mvt_tile(changed, z, x, y, layer_name="t", properties=COLUMNS, grid_cache=cache))
@@ -168,10 +169,10 @@ def test_the_grid_cache_keeps_outlines_across_data_versions_and_only_for_the_sam
     moved = layer.assign(geometry=layer.geometry.translate(0.001, 0))  # other shapes: never the old outlines
     third = decoded(mvt_tile(moved, z, x, y, layer_name="t", properties=COLUMNS, grid_cache=cache))
     assert len(made) == 2 and any(not third[k][0].equals(first[k][0]) for k in first if k in third)
-    tiny = mvt.GridCache(max_bytes=1)
+    tiny = GridCache(max_bytes=1)
     several = tiles_covering((106.1, 21.2, 106.3, 21.4), 11)[:3]
     for zz, xx, yy in several:
         mvt_tile(layer, zz, xx, yy, layer_name="t", grid_cache=tiny)
     assert len(several) == 3 and list(tiny._entries) == [
-        (*several[-1], 4096, 64)
+        ("mvt", *several[-1], 4096, 64)
     ]  # bounded: the oldest go first, the newest stays

@@ -184,3 +184,21 @@ def test_rasterio_reads_the_png_as_rgba(squares):
         z, x, y = tiles_covering((105.01, 21.01, 105.01, 21.01), 12)[0]
         with MemoryFile(png_tile(squares, z, x, y)) as memory, memory.open() as dataset:
             assert dataset.colorinterp[3] == rasterio.enums.ColorInterp.alpha
+
+
+def test_png_tile_after_a_status_change_is_the_same_with_or_without_the_grid_cache(communes, districts, monkeypatch):
+    """The cache keeps who covers each pixel and the outlines; the colours follow the new statuses."""
+    import geo_ntm.layers.raster as raster
+    from geo_ntm.layers.grid_cache import GridCache
+
+    drawn = []
+    real = raster._draw
+    monkeypatch.setattr(raster, "_draw", lambda *a: drawn.append(1) or real(*a))
+    z, x, y = tiles_covering((*BAC_GIANG, *BAC_GIANG), 10)[0]
+    cache = GridCache()
+    png_tile(communes, z, x, y, district_outlines=districts, grid_cache=cache)
+    changed = communes.assign(status=["kieu_mau" if i % 2 else "chua_dat" for i in range(len(communes))])
+    cached = png_tile(changed, z, x, y, district_outlines=districts, grid_cache=cache)
+    assert len(drawn) == 1
+    assert cached == png_tile(changed, z, x, y, district_outlines=districts)
+    assert cached != png_tile(communes, z, x, y, district_outlines=districts)
