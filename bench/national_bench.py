@@ -9,7 +9,8 @@
    answer ``/healthz`` and the worker's resident memory, before and after the layers below.
 3. National commune layer at zooms 5 and 6: bytes (raw/gzip), cold (first request after a
    data change), cached against the ceiling (a bare FastAPI route with the same bytes).
-4. Tiles (MVT and PNG) at zooms 5-12 over Hà Nội, cold and cached.
+4. Tiles (MVT and PNG) at zooms 5-12 over Hà Nội: the first request after a data change, the
+   first request of a tile not asked before (its neighbours), and cached.
 
 Needs Debian's ``wrk``. The machines are shared and noisy: read the ratios, not the absolutes.
 """
@@ -67,6 +68,18 @@ def checks(region: Path) -> None:
             for w in d["worst"]:
                 print(f"        worst: {w['name']} ({w['code']}) {w['diff_pct']}% — {w['reason'][:160]}")
     print(f"  (checks took {time.perf_counter() - t:.0f} s)")
+
+
+def first_requests(base: str, paths: list[str]) -> list[float]:
+    """Milliseconds of the first request of each path (not cached yet; the data unchanged)."""
+    times = []
+    with httpx.Client(headers={"Accept-Encoding": "gzip"}, timeout=120) as client:
+        for path in paths:
+            t = time.perf_counter()
+            r = client.get(base + path)
+            times.append((time.perf_counter() - t) * 1000)
+            assert r.status_code == 200, (path, r.status_code, r.text[:200])
+    return times
 
 
 def main() -> None:
@@ -130,21 +143,27 @@ def main() -> None:
             print(f"  {name:<34} {f['rps']:8.0f} req/s  p50 {f['p50'] / 1000:6.2f} ms  p95 {f['p95'] / 1000:6.2f} ms")
         print(f"  ratio geo-ntm / ceiling: {ours['rps'] / top['rps']:.2f}")
 
-        print("\n## Tiles over Hà Nội, zooms 5-12 (cold = first after a data change; cached = wrk)")
+        print(
+            "\n## Tiles over Hà Nội, zooms 5-12 (after change = first request after a data change;"
+            "\n   new tile = first request of each of the 8 neighbouring tiles, data unchanged; cached = wrk)"
+        )
         for fmt in ("mvt", "png"):
-            every = []
+            every, fresh_all = [], []
             for z in range(5, 13):
                 ((_, x, y),) = tiles_covering((*HANOI, *HANOI), z)
                 tile = f"/api/tiles/communes/{z}/{x}/{y}.{fmt}?date={DATES[0]}"
                 times = cold(base, store, tile, max(4, args.cold_runs // 2), counter)
                 every += times
+                fresh = first_requests(base, [f"/api/tiles/communes/{z}/{x + dx}/{y + dy}.{fmt}?date={DATES[0]}"
+                                              for dx in (-1, 0, 1) for dy in (-1, 0, 1) if dx or dy])  # fmt: skip
+                fresh_all += fresh
                 cached = wrk(base + tile, max(2, args.duration // 3), args.connections)
                 size = len(httpx.get(base + tile, timeout=60).content)
                 print(
-                    f"  {fmt} z{z:<2} {size:>8,} B  cold {ms(times)}   cached {cached['rps']:7.0f} req/s "
-                    f"p95 {cached['p95'] / 1000:5.2f} ms"
+                    f"  {fmt} z{z:<2} {size:>8,} B  after change {ms(times)}  new tile {ms(fresh)}"
+                    f"  cached {cached['rps']:5.0f} req/s p95 {cached['p95'] / 1000:5.2f} ms"
                 )
-            print(f"  {fmt} z5-z12 cold over all: {ms(every)}")
+            print(f"  {fmt} z5-z12 over all: after a change {ms(every)}; new tile {ms(fresh_all)}")
 
         print("\n## National page and its province layer")
         for path in ("/national", f"/api/national/provinces.geojson?date={DATES[1]}&zoom=6", "/api/national"):

@@ -291,6 +291,26 @@ class StatusBook:
         """Status at the end of ``year`` as the province reports it (by the "năm" label)."""
         return self._level(date(year, 12, 31), level, year)
 
+    def some(self, day: date, level: str, year: int | None, uids: set[str]) -> pd.DataFrame:
+        """As :meth:`on` (``year`` None) or :meth:`for_year`, for the units ``uids`` only (not kept)."""
+        units = self.atlas.units_on(day, level)
+        units = units[units["uid"].isin(uids)]
+        return self._frame(units, [self.status_of(uid, day, year) for uid in units["uid"]])
+
+    def depends_on(self, uid: str, memo: dict) -> frozenset[str]:
+        """The status chains whose records can change the status of ``uid``: its own, and those of
+        the units it was formed from (their past is shown with it), back through every merger."""
+        found = memo.get(uid)
+        if found is None:
+            root = self.root[uid]
+            origin = self.origin.get(root)
+            found = frozenset({root})
+            if origin is not None and origin["kind"] in NEW_UNIT:
+                for pred in (p for p in origin["predecessors"].split(";") if p):
+                    found |= self.depends_on(pred, memo)
+            memo[uid] = found
+        return found
+
     def _level(self, day: date, level: str, year: int | None) -> pd.DataFrame:
         # A book is one data version: a level's statuses on a day never change, so they are worked
         # out once (a map, its summary, its table and its downloads ask for the same ones) and copied out.

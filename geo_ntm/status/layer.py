@@ -102,20 +102,27 @@ def status_frame(
     day: date | str | None = None,
     year: int | None = None,
     progress: ProgressBook | None = None,
+    only: set[str] | None = None,
 ) -> gpd.GeoDataFrame:
     """Units of ``level`` on ``day`` (or at the end of ``year``, by "năm" label) with their status.
 
     From 2026 the rows also carry each commune's group and its standing under the 2026-2030
-    criteria (met / not met / unknown per criterion, :mod:`.progress`).
+    criteria (met / not met / unknown per criterion, :mod:`.progress`). ``only``: the rows of
+    these unit versions (uids) alone, each the same as in the whole level (every column is
+    worked out row by row, from the whole data version).
     """
     atlas = book.atlas
     if year is not None:
         day = date(year, 12, 31)
-        status = book.for_year(year, level)
     else:
         day = atlas.check_date(day)
-        status = book.on(day, level)
+    if only is not None:
+        status = book.some(day, level, year, only)
+    else:
+        status = book.for_year(year, level) if year is not None else book.on(day, level)
     units = atlas.units_on(day, level)
+    if only is not None:
+        units = units[units["uid"].isin(only)]
     parents = atlas.units_on(day, "district").set_index("code")["name"] if level == "commune" else pd.Series(dtype=str)
     frame = object_strings(units[["uid", "area_km2", "geometry"]].merge(status, on="uid"))
     frame["name_en"] = frame["name"].map(english)
@@ -128,6 +135,8 @@ def status_frame(
     _sources(frame, book, records)
     for col in INTEGERS:
         frame[col] = pd.Series([None if pd.isna(v) else int(v) for v in frame[col]], index=frame.index, dtype=object)
+    for col in [c for c in COLUMNS if frame[c].dtype == object]:  # missing is None, however the rows were built
+        frame[col] = frame[col].where(frame[col].notna(), None)
     frame = gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
     return frame[COLUMNS + ["geometry"]].sort_values("code").reset_index(drop=True)
 

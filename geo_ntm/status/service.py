@@ -46,6 +46,7 @@ class StatusService:
             if hit is not None:
                 return hit
             snap = self._read()
+            snap.follow(self._snapshot)
             with self._lock:
                 self._snapshot = snap
             return snap

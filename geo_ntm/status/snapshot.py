@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from .model import Assessment, CommuneGroup, DifficultyList, PlanTarget, ReportedFigure, VillageCount
 
 if TYPE_CHECKING:
@@ -87,6 +89,8 @@ class Snapshot:
     _frames: dict = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _progress: ProgressBook | None = field(default=None, init=False, repr=False)
+    _inherited: dict = field(default_factory=dict, init=False, repr=False)
+    _changed: tuple | None = field(default=None, init=False, repr=False)
 
     @property
     def atlas(self) -> Atlas:
@@ -113,12 +117,75 @@ class Snapshot:
         with self._lock:
             hit = self._frames.get(key)
         if hit is None:
-            progress = self.progress
-            hit = status_frame(
-                self.book, self.records, self.assessments, level=level, day=day, year=year, progress=progress
-            )
+            hit = self._patched(key)
+            if hit is None:
+                progress = self.progress
+                hit = status_frame(
+                    self.book, self.records, self.assessments, level=level, day=day, year=year, progress=progress
+                )
             with self._lock:
                 self._frames[key] = hit
                 while len(self._frames) > 32:
                     self._frames.pop(next(iter(self._frames)))
         return hit.copy()
+
+    def follow(self, previous: Snapshot | None) -> None:
+        """Take over the status frames of the version before, to patch instead of rebuilding them.
+
+        A write usually touches a few units; the frames of the version before are kept (by
+        reference, until this snapshot patches or drops them) and :meth:`status_frame` redoes the
+        rows of the units whose records changed.
+        """
+        if previous is not None and previous.book.atlas is self.book.atlas:
+            with previous._lock:
+                self._inherited = {"book": previous.book, "records": previous.records,
+                                   "assessments": previous.assessments, "frames": dict(previous._frames)}  # fmt: skip
+
+    def changed_chains(self) -> frozenset[str] | None:
+        """Status chains whose decisions, revocations or review steps differ from the version followed.
+
+        None when something else changed (lists, village counts, groups, assessments, the sources
+        or the land covered by records), which can reach any row: then frames are rebuilt whole.
+        """
+        with self._lock:
+            if self._changed is not None:
+                return self._changed[0]
+        old = self._inherited
+        found = None
+        if old and old["records"] == self.records and old["assessments"] == self.assessments:
+            before, now = old["book"], self.book
+            if before.sources == now.sources and before.covered == now.covered:
+                found = frozenset(
+                    root
+                    for mine, theirs in ((before.records, now.records), (before.reviews, now.reviews))
+                    for root in mine.keys() | theirs.keys()
+                    if mine.get(root) != theirs.get(root)
+                )
+        with self._lock:
+            self._changed = (found,)
+            self._inherited = {"frames": self._inherited.get("frames", {})} if found is not None else {}
+        return found
+
+    def _patched(self, key: tuple):
+        """The frame of the version followed with the rows of changed units redone, or None."""
+        from .layer import status_frame
+
+        changed = self.changed_chains()
+        with self._lock:
+            old = self._inherited.get("frames", {}).pop(key, None)
+        if old is None:
+            return None
+        if changed is None:
+            return None
+        memo: dict = {}
+        stale = {uid for uid in old["uid"] if self.book.depends_on(uid, memo) & changed}
+        if len(stale) > len(old) // 4:
+            return None  # as quick to build it whole
+        if not stale:
+            return old
+        level, day, year = key
+        fresh = status_frame(self.book, self.records, self.assessments, level=level, day=day, year=year,
+                             progress=self.progress, only=stale)  # fmt: skip
+        kept = old[~old["uid"].isin(stale)]
+        merged = pd.concat([kept, fresh.astype(kept.dtypes.to_dict())], ignore_index=True)
+        return merged.sort_values("code").reset_index(drop=True)
