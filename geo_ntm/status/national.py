@@ -55,7 +55,7 @@ def provinces_on(atlas: Atlas, book: StatusBook, day: date) -> pd.DataFrame:
     ``citation_status``).
     """
     provinces = atlas.units_on(day, "province")[["uid", "code", "name", "geometry"]]
-    shares = province_shares(provinces, day, formed_from(atlas, day))
+    shares = province_shares(provinces, day, formed_from(atlas, day), atlas.reform_date)
     status = book.on(day, "province")
     keep = ["uid", "status", "decision_no", "decision_signed", "decision_precision", "citation"]
     status = status[[c for c in keep if c in status.columns]].rename(columns={"citation": "citation_status"})

@@ -95,7 +95,8 @@ def national_series() -> list[Figure]:
 
 
 def province_figures() -> list[Figure]:
-    """Per-province figures, province codes as before the reform."""
+    """Per-province figures: a figure dated before the reform names a province as it was then
+    (codes as before the reform); one dated on or after it names a province formed then."""
     return [_figure(r) for r in _rows("province_figures")]
 
 
@@ -103,7 +104,9 @@ def province_figures() -> list[Figure]:
 SHARE_METRICS = ("communes_ntm_share_pct", "communes_ntm")
 
 
-def province_shares(provinces: pd.DataFrame, day: date, before_reform: dict[str, list[str]]) -> pd.DataFrame:
+def province_shares(
+    provinces: pd.DataFrame, day: date, before_reform: dict[str, list[str]], reform: date | None = None
+) -> pd.DataFrame:
     """Each province with the latest published share of its communes at NTM standard on ``day``.
 
     Parameters
@@ -116,6 +119,10 @@ def province_shares(provinces: pd.DataFrame, day: date, before_reform: dict[str,
         For a province formed on the reform date, the codes of the provinces it was made of:
         its share is the sum of theirs when every one of them has a figure with a commune count
         (a share alone cannot be added), and no data otherwise.
+    reform : date, optional
+        The reform date: a figure dated on or after it is about the province of that code formed
+        then, and is shown before any sum of its former provinces; one dated before it is about
+        the province of that code before the reform (codes were reused).
 
     Returns
     -------
@@ -124,40 +131,44 @@ def province_shares(provinces: pd.DataFrame, day: date, before_reform: dict[str,
         ("published", "sum of its former provinces" or "no data"), ``citation``, ``source_url``,
         ``publisher`` (several joined by " | " for a sum).
     """
-    latest, counted = {}, {}  # the latest figure; the latest with a commune count (a sum needs one)
+    latest, counted, formed = {}, {}, {}  # latest; latest with a commune count (a sum needs one); after reform
     for f in province_figures():
         if f.metric in SHARE_METRICS and f.share is not None and f.as_of is not None and f.as_of <= day:
-            for kept in (latest, counted) if f.denominator else (latest,):
+            after = reform is not None and f.as_of >= reform
+            for kept in (formed,) if after else (latest, counted) if f.denominator else (latest,):
                 if f.province_code not in kept or f.as_of > kept[f.province_code].as_of:
                     kept[f.province_code] = f
     rows = []
     for code in provinces["code"]:
         olds = before_reform.get(code)
-        if not olds:
-            f = latest.get(code)
-            rows.append(_share_row(code, f) if f else _no_data(code))
-            continue
-        found = [counted.get(o) for o in olds]
-        if len(olds) == 1 and latest.get(olds[0]) is not None:
-            rows.append({**_share_row(code, latest[olds[0]]), "basis": f"published for former province {olds[0]}"})
-        elif all(f is not None for f in found):
-            ntm = sum(f.share / 100 * f.denominator for f in found)
-            total = sum(f.denominator for f in found)
-            rows.append(
-                {
-                    "code": code,
-                    "share_pct": round(ntm / total * 100, 1),
-                    "as_of": min(f.as_of for f in found).isoformat(),
-                    "precision": "inferred",
-                    "basis": f"sum of its former provinces {', '.join(olds)}",
-                    "citation": " | ".join(f.citation for f in found),
-                    "source_url": " | ".join(f.source_url for f in found),
-                    "publisher": " | ".join(f.publisher for f in found),
-                }
-            )
+        if code in formed:
+            rows.append(_share_row(code, formed[code]))
+        elif not olds:
+            rows.append(_share_row(code, latest[code]) if code in latest else _no_data(code))
         else:
-            rows.append(_no_data(code))
+            rows.append(_merged_row(code, olds, latest, counted))
     return pd.DataFrame(rows, columns=list(_no_data("").keys()))
+
+
+def _merged_row(code: str, olds: list[str], latest: dict, counted: dict) -> dict:
+    """A merged province's share: its one former province's figure, or the sum of its former provinces' counts."""
+    found = [counted.get(o) for o in olds]
+    if len(olds) == 1 and latest.get(olds[0]) is not None:
+        return {**_share_row(code, latest[olds[0]]), "basis": f"published for former province {olds[0]}"}
+    if not all(f is not None for f in found):
+        return _no_data(code)
+    ntm = sum(f.value if f.metric == "communes_ntm" else f.share / 100 * f.denominator for f in found)
+    total = sum(f.denominator for f in found)
+    return {
+        "code": code,
+        "share_pct": round(ntm / total * 100, 1),
+        "as_of": min(f.as_of for f in found).isoformat(),
+        "precision": "inferred",
+        "basis": f"sum of its former provinces {', '.join(olds)}",
+        "citation": " | ".join(f.citation for f in found),
+        "source_url": " | ".join(f.source_url for f in found),
+        "publisher": " | ".join(f.publisher for f in found),
+    }
 
 
 def _share_row(code: str, f: Figure) -> dict:

@@ -100,3 +100,25 @@ def test_a_sum_takes_each_former_provinces_latest_count_not_a_later_bare_share()
     assert merged.loc["25", "as_of"] == "2018-07-03"  # the earlier of the two counts it adds
     alone = province_shares(_provinces("26"), date(2025, 6, 30), {}).set_index("code")
     assert alone.loc["26", "share_pct"] == 100 and alone.loc["26", "as_of"] == "2022-06-30"  # shown alone: latest
+
+
+def test_a_figure_after_the_reform_is_about_the_new_province_and_never_counts_for_an_old_one(monkeypatch):
+    """Code 91 is old Kiên Giang before 2025-07-01 and new An Giang after: its figures never mix."""
+    import geo_ntm.status.public_record as record
+
+    def figure(code, as_of, value, total):
+        return record.Figure("communes_ntm", value, date.fromisoformat(as_of), "exact", "q", "https://x", "p",
+                             province_code=code, denominator=total)  # fmt: skip
+
+    figures = [figure("89", "2024-12-31", 100, 120), figure("91", "2024-12-31", 90, 100),
+               figure("91", "2025-12-31", 95, 100), figure("82", "2025-10-01", 50, 100)]  # fmt: skip
+    monkeypatch.setattr(record, "province_figures", lambda: figures)
+    groups, reform = {"91": ["89", "91"], "82": ["82", "87"]}, date(2025, 7, 1)
+    early = province_shares(_provinces("91", "82"), date(2025, 9, 1), groups, reform).set_index("code")
+    assert early.loc["91", "share_pct"] == pytest.approx(round(190 / 220 * 100, 1))  # the old ones, summed
+    assert early.loc["82", "basis"] == "no data"  # 87 has no figure; new 82's is dated later
+    late = province_shares(_provinces("91", "82"), date(2026, 11, 30), groups, reform).set_index("code")
+    assert late.loc["91", "share_pct"] == 95 and late.loc["91", "basis"] == "published"
+    assert late.loc["82", "share_pct"] == 50 and late.loc["82", "as_of"] == "2025-10-01"
+    before = province_shares(_provinces("91"), date(2025, 6, 30), {}, reform).set_index("code")
+    assert before.loc["91", "share_pct"] == 90  # the map of the old provinces: old Kiên Giang's own
