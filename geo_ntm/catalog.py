@@ -117,8 +117,8 @@ class Catalog:
         self._max = max_frames
         self._lock = threading.Lock()
         self._geometry: dict[tuple, dict] = {}
-        #: Vector tiles' encoded outlines, reused by the next data version (see :class:`GridCache`).
-        self.tile_grids = GridCache()
+        #: Written outlines (vector tiles, PNG rasters, GeoJSON geometries), reused by the next data version.
+        self.tile_grids = GridCache(96 * 1024 * 1024)
 
     @property
     def atlas(self):

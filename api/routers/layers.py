@@ -102,7 +102,9 @@ async def geojson(
         precision = precision_for_zoom(zoom) if zoom is not None else 6
         note = catalog.note(snap, layer.id, when)
         members = {"note": note.as_dict()} if note is not None else None
-        body = feature_collection(frame, properties=list(wanted), precision=precision, members=members)
+        body = feature_collection(
+            frame, properties=list(wanted), precision=precision, members=members, grid_cache=catalog.tile_grids
+        )
         return body, "application/geo+json"
 
     return respond(request, await cached(cache, version, key, make), version)

@@ -17,6 +17,7 @@ import shapely
 from geo_ntm.errors import InvalidParameterError
 
 from ._frame import check_layer, json_default, property_columns
+from .grid_cache import GridCache
 from .tiles import MAX_ZOOM, TILE_SIZE
 
 _OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
@@ -44,6 +45,7 @@ def feature_collection(
     precision: int = 6,
     bbox: bool = False,
     members: dict | None = None,
+    grid_cache: GridCache | None = None,
 ) -> bytes:
     """A GeoJSON FeatureCollection of the layer, as UTF-8 bytes.
 
@@ -62,6 +64,9 @@ def feature_collection(
     members : dict, optional
         Foreign members written before ``features`` (RFC 7946 §6.1), e.g. a ``note`` saying
         why the collection is empty.
+    grid_cache : GridCache, optional
+        Keeps the written geometries for the next call with the same shapes (a new data
+        version changes the properties, not the outlines); only the properties are written then.
 
     Returns
     -------
@@ -80,7 +85,7 @@ def feature_collection(
     ids = [None if c is None or c != c else str(c) for c in gdf["code"].tolist()]
     values = [gdf[c].astype(object).tolist() for c in columns]
     rows = [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)] if columns else [{} for _ in ids]
-    geometries = _geometries(np.asarray(gdf.geometry.values, dtype=object), int(precision))
+    geometries = _written(gdf, int(precision), grid_cache)
     features = [
         {"type": "Feature", "id": i, "properties": p, "geometry": g}
         for i, p, g in zip(ids, rows, geometries, strict=True)
@@ -93,6 +98,21 @@ def feature_collection(
     collection.update(members or {})
     collection["features"] = features
     return orjson.dumps(collection, default=json_default, option=_OPTIONS)
+
+
+def _written(gdf: gpd.GeoDataFrame, precision: int, grid_cache: GridCache | None) -> list:
+    """Each feature's geometry: a dict to write, or (with a cache) the JSON already written."""
+    shapes = np.asarray(gdf.geometry.values, dtype=object)
+    if grid_cache is None:
+        return _geometries(shapes, precision)
+    listed = list(shapes)
+    key = ("geojson", precision, len(listed), id(listed[0]) if listed else None)
+    found = grid_cache.get(key, listed)
+    if found is None:
+        written = [None if g is None else orjson.dumps(g, option=_OPTIONS) for g in _geometries(shapes, precision)]
+        found = [None if w is None else orjson.Fragment(w) for w in written]
+        grid_cache.put(key, listed, found, sum(len(w) for w in written if w is not None) + 64 * len(written))
+    return found
 
 
 def _geometries(geoms: np.ndarray, precision: int) -> list:

@@ -184,3 +184,20 @@ def test_layer_contract(squares):
         feature_collection(squares.to_crs(32648))
     with pytest.raises(InvalidParameterError, match="must be a GeoDataFrame"):
         feature_collection(pd.DataFrame(squares))
+
+
+def test_written_geometries_are_reused_for_new_properties_on_the_same_shapes(communes, monkeypatch):
+    """Byte for byte what a collection without the cache is; the geometries are written once."""
+    import geo_ntm.layers.geojson as geojson
+    from geo_ntm.layers.grid_cache import GridCache
+
+    written = []
+    real = geojson._geometries
+    monkeypatch.setattr(geojson, "_geometries", lambda *a: written.append(1) or real(*a))
+    cache = GridCache()
+    first = feature_collection(communes, precision=4, grid_cache=cache)
+    changed = communes.assign(status="kieu_mau")
+    assert feature_collection(changed, precision=4, grid_cache=cache) == feature_collection(changed, precision=4)
+    assert len(written) == 2  # once with the cache, once without it
+    assert first == feature_collection(communes, precision=4)
+    assert feature_collection(changed, precision=5, grid_cache=cache) == feature_collection(changed, precision=5)
