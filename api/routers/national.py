@@ -83,5 +83,6 @@ def national_page(request: Request, lang: LangDep, catalog: CatalogDep, snap: Sn
         "labels": LABELS[lang],
         "config": orjson.dumps(config).decode(),
         "counts": t["counts"].format(**body["counts"]),
+        "after_reform": when.as_of >= catalog.atlas.reform_date,
     }
     return templates.TemplateResponse(request, "national.html", context)

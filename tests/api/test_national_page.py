@@ -46,6 +46,9 @@ def test_the_page_opens_with_no_parameters_and_names_its_sources(client):
     shown = page.text.split('id="national-config"')[0]
     assert "Xã đạt chuẩn NTM" in shown and "communes_ntm" not in shown
     assert "Communes at NTM standard" in english.text.split('id="national-config"')[0]
+    # After the reform provinces count merged communes differently: the page says so, and only then.
+    assert "Từ ngày 01/7/2025, các tỉnh tính các xã sau sắp xếp" in page.text
+    assert "count their merged communes differently" not in english.text
 
 
 @pytest.mark.browser
