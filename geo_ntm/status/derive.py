@@ -142,6 +142,7 @@ class StatusBook:
             _CHAINS[atlas] = _Chains(atlas)
         chains = _CHAINS[atlas]
         self._spans, self._unit, self.root, self.origin = chains.spans, chains.unit, chains.root, chains.origin
+        self._depends = chains.depends
         #: Sources of all records: when some are illustrative, "no decision" is only as sure as they are.
         self.sources = {r.source for r in [*decisions, *revocations]}
         self.unplaced: list[Decision | Revocation] = []
@@ -297,9 +298,13 @@ class StatusBook:
         units = units[units["uid"].isin(uids)]
         return self._frame(units, [self.status_of(uid, day, year) for uid in units["uid"]])
 
-    def depends_on(self, uid: str, memo: dict) -> frozenset[str]:
+    def depends_on(self, uid: str) -> frozenset[str]:
         """The status chains whose records can change the status of ``uid``: its own, and those of
-        the units it was formed from (their past is shown with it), back through every merger."""
+        the units it was formed from (their past is shown with it), back through every merger.
+
+        It depends on the boundaries only, so it is kept per atlas, across data versions.
+        """
+        memo = self._depends
         found = memo.get(uid)
         if found is None:
             root = self.root[uid]
@@ -307,7 +312,7 @@ class StatusBook:
             found = frozenset({root})
             if origin is not None and origin["kind"] in NEW_UNIT:
                 for pred in (p for p in origin["predecessors"].split(";") if p):
-                    found |= self.depends_on(pred, memo)
+                    found |= self.depends_on(pred)
             memo[uid] = found
         return found
 
@@ -345,6 +350,8 @@ class _Chains:
 
     def __init__(self, atlas: Atlas):
         self.atlas = atlas
+        #: uid → the chains its status depends on (:meth:`StatusBook.depends_on`), filled as asked.
+        self.depends: dict[str, frozenset[str]] = {}
         self.spans: dict[tuple[str, str], list[tuple[date, date, str]]] = {}
         self.unit: dict[str, tuple[str, str, str, str]] = {}
         cols = ["level", "code", "valid_from", "valid_to", "uid", "type", "name"]

@@ -177,8 +177,7 @@ class Snapshot:
             return None
         if changed is None:
             return None
-        memo: dict = {}
-        stale = {uid for uid in old["uid"] if self.book.depends_on(uid, memo) & changed}
+        stale = {uid for uid in old["uid"] if self.book.depends_on(uid) & changed}
         if len(stale) > len(old) // 4:
             return None  # as quick to build it whole
         if not stale:
