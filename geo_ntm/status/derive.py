@@ -292,10 +292,8 @@ class StatusBook:
         """Status at the end of ``year`` as the province reports it (by the "năm" label)."""
         return self._level(date(year, 12, 31), level, year)
 
-    def some(self, day: date, level: str, year: int | None, uids: set[str]) -> pd.DataFrame:
-        """As :meth:`on` (``year`` None) or :meth:`for_year`, for the units ``uids`` only (not kept)."""
-        units = self.atlas.units_on(day, level)
-        units = units[units["uid"].isin(uids)]
+    def some(self, units: pd.DataFrame, day: date, year: int | None) -> pd.DataFrame:
+        """As :meth:`on` (``year`` None) or :meth:`for_year`, for these ``units`` of a day only (not kept)."""
         return self._frame(units, [self.status_of(uid, day, year) for uid in units["uid"]])
 
     def depends_on(self, uid: str) -> frozenset[str]:

@@ -116,13 +116,12 @@ def status_frame(
         day = date(year, 12, 31)
     else:
         day = atlas.check_date(day)
-    if only is not None:
-        status = book.some(day, level, year, only)
-    else:
-        status = book.for_year(year, level) if year is not None else book.on(day, level)
     units = atlas.units_on(day, level)
     if only is not None:
         units = units[units["uid"].isin(only)]
+        status = book.some(units, day, year)
+    else:
+        status = book.for_year(year, level) if year is not None else book.on(day, level)
     parents = atlas.units_on(day, "district").set_index("code")["name"] if level == "commune" else pd.Series(dtype=str)
     frame = object_strings(units[["uid", "area_km2", "geometry"]].merge(status, on="uid"))
     frame["name_en"] = frame["name"].map(english)
