@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import httpx
@@ -9,6 +10,7 @@ import pytest
 
 from api.main import create_app
 from api.settings import Settings
+from geo_ntm.documents import reading, service
 from tests.browser import launch, serve
 from tests.geo_ntm.documents.makers import pdf
 
@@ -79,23 +81,38 @@ def test_a_reviewer_corrects_a_match_and_sets_the_date(base_url):
         assert page.errors == []
 
 
-def test_a_long_pdf_shows_its_progress(base_url):
+def test_a_long_pdf_shows_its_progress(base_url, monkeypatch):
+    """The bar follows the pages the reader reports. The reader is held at page 60 until the page has shown it,
+    so a fast machine (CI read all 120 pages before the first poll) cannot skip the state under test."""
+    halfway, go_on = threading.Event(), threading.Event()
+
+    def held(content, name, *, progress=None, **kw):
+        def report(done: int, total: int) -> None:
+            progress(done, total)
+            if done == 60:
+                halfway.set()
+                go_on.wait(30)
+
+        return reading.read_document(content, name, progress=report, **kw)
+
+    monkeypatch.setattr(service, "read_document", held)
     pages = [f"Trang {i}. Huyện Sơn Động và huyện Lục Ngạn phấn đấu đến hết năm 2025.\n" * 12 for i in range(120)]
-    body = pdf(pages)
     with launch(base_url) as page:
-        page.goto("/documents?lang=en")  # the browser is up before the upload, so the page sees it being read
-        r = httpx.post(f"{base_url}/api/documents", params={"filename": "kh.pdf", "wait": 0}, content=body, timeout=60)
-        assert r.status_code == 202
-        page.goto(f"/documents/{r.json()['id']}?lang=en", wait_until="domcontentloaded")
-        page.page.wait_for_function("document.documentElement.hasAttribute('data-dm-progress')", timeout=20_000)
-        assert page.page.is_visible("#dm-progress")
-        # The bar moves with the pages the reader reports (polled every 0.4 s while about 120 pages are read).
-        page.page.wait_for_function(
-            "document.getElementById('dm-progress-text').textContent.includes('of 120 pages read')"
-            " || document.documentElement.hasAttribute('data-dm-ready')", timeout=60_000
-        )  # fmt: skip
-        assert page.evaluate("document.documentElement.hasAttribute('data-dm-ready')") is False
-        assert page.evaluate("document.getElementById('dm-progress-bar').max") == 120
+        try:
+            r = httpx.post(f"{base_url}/api/documents", params={"filename": "kh.pdf", "wait": 0}, content=pdf(pages))
+            assert r.status_code == 202
+            assert halfway.wait(30), "the reader never reported page 60"
+            page.goto(f"/documents/{r.json()['id']}?lang=en", wait_until="domcontentloaded")
+            page.page.wait_for_function(
+                "document.getElementById('dm-progress-text').textContent.includes('60 of 120 pages read')",
+                timeout=20_000,
+            )
+            assert page.page.is_visible("#dm-progress")
+            assert page.evaluate("document.documentElement.hasAttribute('data-dm-ready')") is False
+            assert page.evaluate("[document.getElementById('dm-progress-bar').value, "
+                                 "document.getElementById('dm-progress-bar').max]") == [60, 120]  # fmt: skip
+        finally:
+            go_on.set()
         page.page.wait_for_function("document.documentElement.hasAttribute('data-dm-ready')", timeout=60_000)
         assert not page.page.is_visible("#dm-progress") and page.errors == []
 
