@@ -7,6 +7,7 @@ record instead of the illustrative Bắc Giang records.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -56,9 +57,10 @@ def test_every_page_of_the_national_region_opens_with_no_parameters(national, pa
     assert "MH-" not in page.text  # no illustrative decision reaches a national page
 
 
-@pytest.mark.parametrize(
-    "day", ["2013-03-06", "2019-12-31", "2020-01-01", "2025-06-30", "2025-07-01", "2025-12-31", "2026-11-30"]
-)
+AROUND_THE_CHANGES = ["2013-03-06", "2019-12-31", "2020-01-01", "2025-06-30", "2025-07-01", "2025-12-31"]
+
+
+@pytest.mark.parametrize("day", [*AROUND_THE_CHANGES, date.today().isoformat()])
 def test_the_national_api_answers_on_each_date_around_the_changes(national, day):
     client, _ = national
     view = client.get("/api/national", params={"date": day}).json()
