@@ -29,6 +29,7 @@ from geo_ntm.boundaries.atlas import Atlas
 from geo_ntm.boundaries.regions import is_national, resolve_region
 from geo_ntm.catalog import Catalog
 from geo_ntm.documents.service import DocumentService
+from geo_ntm.layers.outline_store import OutlineStore
 from geo_ntm.status.demo import load_demo
 from geo_ntm.status.imports.uploads import recover_interrupted
 from geo_ntm.status.public_record import load_public_record
@@ -97,7 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.warning("upload %s was being applied when the service stopped; it can be confirmed again", upload_id)
         app.state.atlas = atlas
         app.state.status = StatusService(atlas, store)
-        app.state.catalog = Catalog(app.state.status)
+        app.state.catalog = Catalog(app.state.status, outlines=OutlineStore(settings.region_cache / "outlines", region))
         app.state.cache = ByteCache(settings.cache_mb * 1024 * 1024)
         app.state.documents = DocumentService(
             settings.documents_path(), app.state.status, max_bytes=settings.max_upload_bytes

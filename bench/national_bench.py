@@ -11,6 +11,9 @@
    data change), cached against the ceiling (a bare FastAPI route with the same bytes).
 4. Tiles (MVT and PNG) at zooms 5-12 over Hà Nội: the first request after a data change, the
    first request of a tile not asked before (its neighbours), and cached.
+5. A second worker started after all that: its first requests of the same layers and tiles,
+   which read the simplified outlines the first worker kept on disk
+   (:mod:`geo_ntm.layers.outline_store`; they are cleared before the first worker starts).
 
 Needs Debian's ``wrk``. The machines are shared and noisy: read the ratios, not the absolutes.
 """
@@ -22,6 +25,7 @@ import shutil
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -36,7 +40,7 @@ from geo_ntm.paths import SOURCES_DIR  # noqa: E402
 from geo_ntm.status.store import SqliteStore  # noqa: E402
 
 HANOI = (105.85, 21.03)
-DATES = ("2025-06-30", "2026-11-30")  # the 10,035 communes before the reform, the 3,321 of today
+DATES = ("2025-06-30", date.today().isoformat())  # the 10,035 communes before the reform, the 3,321 of today
 
 
 def rss_mb(pid: int) -> float:
@@ -103,6 +107,7 @@ def main() -> None:
         print("\n## boundaries check")
         checks(region)
 
+    shutil.rmtree(CACHE_DIR / "outlines", ignore_errors=True)  # the first worker simplifies them itself
     tmp = Path(tempfile.mkdtemp(prefix="geo-ntm-national-"))
     port, ceiling_port = free_port(), free_port()
     env = {"GEO_NTM_REGION": "vn", "GEO_NTM_STORE": str(tmp / "vn.sqlite")}
@@ -177,12 +182,32 @@ def main() -> None:
             plain, zipped = gz_size(base + path)
             print(f"  {path:<56} {plain / 1024:7.1f} KB raw, {zipped / 1024:6.1f} KB gzip")
         print(f"\n## Worker resident memory after all of the above: {rss_mb(service.pid):.0f} MB")
+        second_worker(env, procs)
     finally:
         for p in procs:
             p.terminate()
         for p in procs:
             p.wait(timeout=10)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def second_worker(env: dict, procs: list) -> None:
+    """A worker started after the first one: its first requests read the outlines kept on disk."""
+    port = free_port()
+    procs.append(start(["--factory", "api.main:create_app"], env, port))
+    base = f"http://127.0.0.1:{port}"
+    print("\n## A second worker, started now (simplified outlines read from disk): first request since start")
+    for day in DATES:
+        for zoom in (5, 6):
+            path = f"/api/layers/communes.geojson?date={day}&zoom={zoom}"
+            [first] = first_requests(base, [path])
+            print(f"  {path:<56} first since start {first:6.0f} ms")
+    for fmt in ("mvt", "png"):
+        tiles = []
+        for z in range(5, 13):
+            ((_, x, y),) = tiles_covering((*HANOI, *HANOI), z)
+            tiles.append(f"/api/tiles/communes/{z}/{x}/{y}.{fmt}?date={DATES[0]}")
+        print(f"  {fmt} z5-z12 first since start {ms(first_requests(base, tiles))}")
 
 
 if __name__ == "__main__":

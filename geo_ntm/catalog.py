@@ -18,6 +18,7 @@ import shapely
 from geo_ntm.errors import InvalidParameterError, NotFoundError
 from geo_ntm.i18n import pairs
 from geo_ntm.layers.grid_cache import GridCache
+from geo_ntm.layers.outline_store import OutlineStore
 from geo_ntm.layers.simplify import simplify_for_zoom, zoom_band
 from geo_ntm.layers.tiles import check_bbox
 from geo_ntm.status.layer import COLUMNS
@@ -111,8 +112,10 @@ class Catalog:
     from, so a frame and the version in its cache key can never disagree.
     """
 
-    def __init__(self, service: StatusService, max_frames: int = 64):
+    def __init__(self, service: StatusService, max_frames: int = 64, outlines: OutlineStore | None = None):
         self.service = service
+        #: Simplified outlines on disk, shared by workers and restarts (None: in memory only).
+        self.outlines = outlines
         self._frames: OrderedDict[tuple, gpd.GeoDataFrame] = OrderedDict()
         self._max = max_frames
         self._lock = threading.Lock()
@@ -173,8 +176,13 @@ class Catalog:
         with self._lock:
             if key in self._geometry:
                 return self._geometry[key]
-        simplified = simplify_for_zoom(base[["uid", "code", "name", "status", "geometry"]], band) if len(base) else base
-        shapes = dict(zip(simplified["uid"], simplified.geometry))
+        uids = key[1]
+        shapes = self.outlines.get(band, uids) if self.outlines is not None and uids else None
+        if shapes is None:
+            simplified = simplify_for_zoom(base[["uid", "code", "name", "status", "geometry"]], band) if uids else base
+            shapes = dict(zip(simplified["uid"], simplified.geometry))
+            if self.outlines is not None and uids:
+                self.outlines.put(band, uids, shapes)
         with self._lock:
             self._geometry[key] = shapes
         return shapes
