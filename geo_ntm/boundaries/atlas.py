@@ -87,6 +87,8 @@ class Atlas:
         self.provinces: list[str] = list(info.get("provinces") or [info["province"]])
         self.covered_from = date.fromisoformat(info["covered_from"])
         self.reform_date = date.fromisoformat(info["reform_date"])
+        #: (level, day) -> positions in ``units`` of the units in force, by code (see :meth:`units_on`)
+        self._rows_on: dict[tuple, np.ndarray] = {}
         self._by_succ = links.groupby("successor")
         self._by_pred = links.groupby("predecessor")
         #: uid → frozenset of base part ids (empty when the outline is unknown)
@@ -135,11 +137,19 @@ class Atlas:
         return day
 
     def units_on(self, day: date | str, level: str = "commune") -> gpd.GeoDataFrame:
-        """Units of ``level`` in force on ``day``, one row each, sorted by code."""
+        """Units of ``level`` in force on ``day``, one row each, sorted by code (a new frame: callers may change it)."""
         day = self.check_date(day)
-        u = self.units
-        live = u[(u["level"] == _level(level)) & (u["valid_from"] <= day) & (u["valid_to"] >= day)]
-        return live.sort_values("code").reset_index(drop=True)
+        key = (_level(level), day)
+        rows = self._rows_on.get(key)
+        if rows is None:  # which rows is worked out once per day and level (the atlas never changes)
+            u = self.units
+            live = (u["level"] == key[0]) & (u["valid_from"] <= day) & (u["valid_to"] >= day)
+            rows = np.flatnonzero(live.to_numpy())
+            rows = rows[np.argsort(u["code"].to_numpy()[rows], kind="stable")]
+            if len(self._rows_on) >= 256:
+                self._rows_on.pop(next(iter(self._rows_on)))
+            self._rows_on[key] = rows
+        return self.units.take(rows).reset_index(drop=True)
 
     def change_dates(self, level: str | None = None) -> list[date]:
         """Days on which the map of ``level`` (or of any level) changed, ascending."""

@@ -14,9 +14,11 @@ field, as :mod:`.edits` does for decisions.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from weakref import WeakKeyDictionary
 
 from geo_ntm.errors import InvalidParameterError
 from geo_ntm.i18n import LANGUAGES, section
@@ -35,10 +37,16 @@ PAST_LABELS = {lang: section(lang, "review_past") for lang in LANGUAGES}
 
 def latest_reorganisation(atlas, day: date) -> date | None:
     """The last day on or before ``day`` on which communes were merged (the review round in force)."""
-    e = atlas.events
-    dates = sorted(e[(e["level"] == "commune") & (e["kind"].isin(("merge", "reorganisation")))]["date"])
-    found = [d for d in dates if d <= day.isoformat()]
-    return date.fromisoformat(found[-1]) if found else None
+    dates = _MERGE_DAYS.get(atlas)
+    if dates is None:  # once per atlas: every status frame asks
+        e = atlas.events
+        merges = e[(e["level"] == "commune") & (e["kind"].isin(("merge", "reorganisation")))]
+        dates = _MERGE_DAYS[atlas] = sorted({date.fromisoformat(d) for d in merges["date"]})
+    found = bisect.bisect_right(dates, day)
+    return dates[found - 1] if found else None
+
+
+_MERGE_DAYS: WeakKeyDictionary = WeakKeyDictionary()
 
 
 def _fail(where: str, message: str):

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from .model import Assessment, CommuneGroup, DifficultyList, PlanTarget, ReportedFigure, VillageCount
@@ -185,6 +186,17 @@ class Snapshot:
         level, day, year = key
         fresh = status_frame(self.book, self.records, self.assessments, level=level, day=day, year=year,
                              progress=self.progress, only=stale)  # fmt: skip
-        kept = old[~old["uid"].isin(stale)]
-        merged = pd.concat([kept, fresh.astype(kept.dtypes.to_dict())], ignore_index=True)
-        return merged.sort_values("code").reset_index(drop=True)
+        return _replace_rows(old, fresh)
+
+
+def _replace_rows(old, fresh):
+    """``old`` with the rows of ``fresh`` (same units, same columns) in their places; ``old`` is left as it was."""
+    at = np.flatnonzero(old["uid"].isin(fresh["uid"]).to_numpy())
+    fresh = fresh.set_index("uid", drop=False).loc[old["uid"].to_numpy()[at]]
+    out = old.copy(deep=False)  # each column is copied below, once
+    for col in out.columns:
+        kind = out[col].dtype
+        values = out[col].array.copy()  # the geometry's own array, or numpy's with the column's dtype
+        values[at] = fresh[col].array if fresh[col].dtype == kind else fresh[col].astype(kind).array
+        out[col] = pd.Series(values, index=out.index, dtype=kind, copy=False)
+    return out

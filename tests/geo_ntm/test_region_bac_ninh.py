@@ -160,3 +160,28 @@ def test_every_check_passes():
     areas = checks["areas against the official area_km2"].details
     assert areas["units"] == 99 and areas["median_abs_pct"] < 2
     assert all(abs(t["diff_pct"]) <= 0.5 for t in areas["totals"])
+
+
+def test_units_on_answers_a_frame_of_its_own_each_time(atlas):
+    """Which rows are in force is remembered per day; a caller changing its frame changes no other answer."""
+    first = atlas.units_on("2019-12-31")
+    first["name"] = "changed"
+    first.drop(index=0, inplace=True)
+    again = atlas.units_on(date(2019, 12, 31))
+    assert len(again) == len(first) + 1 and not (again["name"] == "changed").any()
+    assert list(again["code"]) == sorted(again["code"]) and again.index.equals(pd.RangeIndex(len(again)))
+    u = atlas.units
+    live = u[(u["level"] == "commune") & (u["valid_from"] <= date(2025, 7, 1)) & (u["valid_to"] >= date(2025, 7, 1))]
+    assert list(atlas.units_on("2025-07-01")["uid"]) == list(live.sort_values("code")["uid"])
+
+
+def test_the_review_round_in_force_is_the_last_merger_on_or_before_the_day(atlas):
+    from geo_ntm.status.review import latest_reorganisation
+
+    assert latest_reorganisation(atlas, date(2025, 6, 30)) < date(2025, 7, 1)
+    assert latest_reorganisation(atlas, date(2025, 7, 1)) == date(2025, 7, 1)
+    assert latest_reorganisation(atlas, date(2026, 12, 1)) == date(2025, 7, 1)
+    assert (
+        latest_reorganisation(atlas, atlas.covered_from) is None
+        or latest_reorganisation(atlas, atlas.covered_from) <= atlas.covered_from
+    )
