@@ -13,13 +13,14 @@ from datetime import date
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from geo_ntm.errors import InvalidParameterError
 
 from ._frame import cell, check_layer, property_columns, text
 from .grid_cache import GridCache
-from .mvt_encode import feature_message, geometries, layer_message, value_message, varint
+from .mvt_encode import feature_message, geometries, layer_message, packed_rows, value_message
 from .tiles import check_tile, tile_bounds, web_mercator
 
 EXTENT = 4096
@@ -106,35 +107,58 @@ class _Tags:
         self.keys = [str(c) for c in columns]
         self.values: list[bytes] = []
         self._index: dict = {}
-        self.cells = np.empty((n, len(columns)), dtype=object)
+        #: Index into ``values`` of each feature's value of each column; -1 where it is left out.
+        self.cells = np.full((n, len(columns)), -1, dtype=np.int64)
 
-    def pair(self, key: bytes, value) -> bytes:
-        value = _mvt_value(value)
-        if value is None:
-            return b""
+    def value_index(self, value) -> int:
+        """Where ``value`` is in the value table (added on first sight), or -1 if MVT leaves it out."""
+        if type(value) is not str:  # text, most of the values, is what MVT holds already
+            value = _mvt_value(value)
+            if value is None:
+                return -1
         found = self._index.get((type(value), value))
         if found is None:
-            found = self._index[(type(value), value)] = varint(len(self.values))
-            self.values.append(value_message(value))
-        return key + found
+            found = self._index[(type(value), value)] = len(self.values)
+            self.values.append(_value_message(value))
+        return found
 
     def rows(self) -> list[bytes]:
-        return [b"".join(row) for row in self.cells.tolist()]
+        return packed_rows(self.cells)
 
 
 def _tags(gdf: gpd.GeoDataFrame, rows: np.ndarray, columns: list) -> _Tags:
+    """The tags of the features ``rows``: a column's values are looked at once each, not once per feature.
+
+    Values enter the table in the order they are first met, column by column (as a loop over the
+    cells would add them); equal values of two columns share an entry.
+    """
     tags = _Tags(len(rows), columns)
     for j, column in enumerate(columns):
-        key, memo, out = varint(j), {}, []
-        for value in gdf[column].iloc[rows].astype(object).tolist():
-            try:
-                out.append(memo[(type(value), value)])
-            except KeyError:
-                out.append(memo.setdefault((type(value), value), tags.pair(key, value)))
-            except TypeError:  # a list or dict cell: not hashable
-                out.append(tags.pair(key, value))
-        tags.cells[:, j] = out
+        values = gdf[column].iloc[rows].astype(object).to_numpy()
+        try:
+            if len(set(map(type, values)) - {type(None)}) > 1:
+                raise TypeError("True == 1 == 1.0: factorize would take values of other kinds for one")
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        except TypeError:  # lists or dicts (unhashable), or mixed kinds: each cell on its own
+            codes, uniques = np.arange(len(values)), values
+        table = np.array([tags.value_index(u) for u in uniques] + [-1], dtype=np.int64)
+        tags.cells[:, j] = table[codes]  # code -1 (missing) takes the last entry, -1
     return tags
+
+
+#: Encoded ``Tile.Value`` of the values met so far (names and codes recur in every tile of a region).
+_VALUE_MESSAGES: dict = {}
+_VALUE_MESSAGES_MAX = 400_000
+
+
+def _value_message(value) -> bytes:
+    key = (type(value), value)
+    found = _VALUE_MESSAGES.get(key)
+    if found is None:
+        if len(_VALUE_MESSAGES) >= _VALUE_MESSAGES_MAX:
+            _VALUE_MESSAGES.clear()
+        found = _VALUE_MESSAGES[key] = value_message(value)
+    return found
 
 
 def _tile_grid(geoms, z: int, x: int, y: int, extent: int, buffer: int) -> np.ndarray:

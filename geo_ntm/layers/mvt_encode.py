@@ -66,6 +66,19 @@ def _varints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out, sizes
 
 
+def packed_rows(cells: np.ndarray) -> list[bytes]:
+    """Each row's packed tags: ``(column, cells[row, column])`` as varints for every cell not -1, in column order."""
+    n, m = cells.shape
+    present = cells >= 0
+    row_of, column = np.nonzero(present)  # row-major: each row's cells in column order
+    pairs = np.column_stack([column, cells[row_of, column]]).ravel()
+    data, sizes = _varints(pairs)
+    per_row = np.bincount(row_of, weights=sizes.reshape(-1, 2).sum(axis=1), minlength=n).astype(np.int64)
+    ends = np.cumsum(per_row)
+    raw = data.tobytes()
+    return [raw[a:b] for a, b in zip((ends - per_row).tolist(), ends.tolist(), strict=True)]
+
+
 def zigzag(values: np.ndarray) -> np.ndarray:
     """Signed integers → the unsigned zigzag form MVT parameters use (0, -1, 1, -2 → 0, 1, 2, 3)."""
     values = values.astype(np.int64)

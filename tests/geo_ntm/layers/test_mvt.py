@@ -83,6 +83,18 @@ def test_properties_are_kept_and_missing_ones_left_out(squares):
     assert props["90004"]["flag"] is False
 
 
+def test_equal_values_of_other_kinds_stay_apart(squares):
+    """True == 1 == 1.0 in Python: each keeps its kind, and a text "1" in another column is text."""
+    layer = squares.assign(mixed=[True, 1, 1.0, None], text=["1", "1", "True", "x"])
+    z, x, y = _tile_over((105.01, 21.01), 12)
+    features = _decode(mvt_tile(layer, z, x, y, layer_name="units"))["units"]["features"]
+    props = {f["properties"]["code"]: f["properties"] for f in features}
+    got = [props[c].get("mixed", "left out") for c in ("90001", "90002", "90003", "90004")]
+    assert got == [True, 1, 1.0, "left out"]
+    assert [type(v) for v in got[:3]] == [bool, int, float]
+    assert [props[c]["text"] for c in ("90001", "90002", "90003")] == ["1", "1", "True"]
+
+
 def test_tile_without_features_is_empty_bytes(squares, communes):
     assert mvt_tile(squares, 10, 0, 0, layer_name="units") == b""
     assert mvt_tile(communes, 12, 3000, 1700, layer_name="communes") == b""
