@@ -87,14 +87,24 @@ class Atlas:
         self.provinces: list[str] = list(info.get("provinces") or [info["province"]])
         self.covered_from = date.fromisoformat(info["covered_from"])
         self.reform_date = date.fromisoformat(info["reform_date"])
-        #: (level, day) -> positions in ``units`` of the units in force, by code (see :meth:`units_on`)
-        self._rows_on: dict[tuple, np.ndarray] = {}
         self._by_succ = links.groupby("successor")
         self._by_pred = links.groupby("predecessor")
         #: uid → frozenset of base part ids (empty when the outline is unknown)
         self.parts_of: dict[str, frozenset] = {
             uid: frozenset(group) for uid, group in unit_parts.groupby("uid")["part_id"]
         }
+
+    @property
+    def units(self) -> gpd.GeoDataFrame:
+        """Every version of every unit, by uid. An atlas does not change; setting a new frame forgets
+        which rows :meth:`units_on` found in force (editing validity or codes in place is not seen)."""
+        return self._units
+
+    @units.setter
+    def units(self, frame: gpd.GeoDataFrame) -> None:
+        self._units = frame
+        #: (level, day) -> positions in ``units`` of the units in force, by code (see :meth:`units_on`)
+        self._rows_on = {}
 
     @classmethod
     def load(cls, path: str | Path) -> Atlas:

@@ -175,6 +175,13 @@ def test_units_on_answers_a_frame_of_its_own_each_time(atlas):
     assert list(atlas.units_on("2025-07-01")["uid"]) == list(live.sort_values("code")["uid"])
 
 
+def test_units_on_sees_a_units_frame_set_anew():
+    atlas = Atlas.load(DEFAULT_REGION)
+    before = atlas.units_on("2019-12-31")
+    atlas.units = atlas.units.drop(before["uid"].iloc[0])
+    assert list(atlas.units_on("2019-12-31")["uid"]) == list(before["uid"].iloc[1:])
+
+
 def test_the_review_round_in_force_is_the_last_merger_on_or_before_the_day(atlas):
     from geo_ntm.status.review import latest_reorganisation
 
