@@ -77,6 +77,12 @@ def official_areas(atlas: Atlas, ref: ReferenceLists) -> Check:
             q: {"units": int(len(g)), "within_5pct": int((g["diff"].abs() <= 0.05).sum())}
             for q, g in rated.groupby("quality" if "quality" in rated else "level")
         },
+        # The same over the trusted figures: what the outlines drawn exactly from whole polygons reach on their own.
+        "trusted_by_quality": {
+            q: {"units": int(len(g)), "within_5pct": int((g["diff"].abs() <= 0.05).sum())}
+            for q, g in trusted.groupby("quality" if "quality" in trusted else "level")
+        },
+        "reasons_off": _tally(reasons, trusted),
         "doubtful_provinces": sorted(doubtful),
         "totals": totals,
         "worst": worst[:10],
@@ -104,7 +110,9 @@ def official_areas(atlas: Atlas, ref: ReferenceLists) -> Check:
     summary = (
         f"{stats['units']} units: median |diff| {stats['median_abs_pct']}%, p90 {stats['p90_abs_pct']}%, "
         f"worst {top['name']} {top['diff_pct']:+}%; {within} of {len(trusted)} with a trusted figure within 5% "
-        f"({stats['within_5pct_all']} of {stats['units']} in all); "
+        f"({stats['within_5pct_all']} of {stats['units']} in all; "
+        + ", ".join(f"{q} {v['within_5pct']} of {v['units']}" for q, v in stats["trusted_by_quality"].items())
+        + "); "
         + (f"official figures doubtful in {sorted(doubtful)}; " if doubtful else "")
         + "; ".join(_total_text(t) for t in totals if t["kind"] != "former province" or len(totals) < 12)
         + (f". FAILS: {'; '.join(failures[:10])}" if failures else "")
@@ -247,6 +255,14 @@ def _lacking(atlas: Atlas, uid: str) -> str:
             if atlas.units.loc[step.source].get("quality") == "unknown":
                 return f"a predecessor ({atlas.units.loc[step.source, 'name']}) has no outline in the base layer"
     return ""
+
+
+def _tally(reasons: dict[str, str], trusted) -> dict[str, int]:
+    """How many trusted units off by more than 5% have each kind of reason (the text before its colon)."""
+    kinds: dict[str, int] = defaultdict(int)
+    for code in trusted.loc[trusted["diff"].abs().fillna(np.inf) > 0.05, "code"]:
+        kinds[reasons.get(code, UNEXPLAINED).split(":")[0]] += 1
+    return dict(sorted(kinds.items(), key=lambda kv: -kv[1]))
 
 
 def _row(r, reasons) -> dict:

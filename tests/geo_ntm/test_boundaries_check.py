@@ -31,6 +31,11 @@ def test_the_shipped_region_passes(atlas, ref):
     assert counts(atlas, ref).passed
     areas = official_areas(atlas, ref)
     assert areas.passed, areas.summary
+    d = areas.details  # the trusted units by kind of outline, and why those off by more than 5% are off
+    assert sum(q["units"] for q in d["trusted_by_quality"].values()) == d["trusted_units"]
+    assert sum(q["within_5pct"] for q in d["trusted_by_quality"].values()) == d["within_5pct"]
+    assert sum(d["reasons_off"].values()) == d["trusted_units"] - d["within_5pct"]
+    assert f"exact {d['trusted_by_quality']['exact']['within_5pct']} of" in areas.summary
 
 
 def test_a_missing_commune_fails_the_counts(atlas, ref):
