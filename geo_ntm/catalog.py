@@ -19,7 +19,7 @@ from geo_ntm.errors import InvalidParameterError, NotFoundError
 from geo_ntm.i18n import pairs
 from geo_ntm.layers.grid_cache import GridCache
 from geo_ntm.layers.outline_store import OutlineStore
-from geo_ntm.layers.simplify import simplify_for_zoom, zoom_band
+from geo_ntm.layers.simplify import FULL_DETAIL_ZOOM, simplify_for_zoom, zoom_band
 from geo_ntm.layers.tiles import check_bbox
 from geo_ntm.status.layer import COLUMNS
 from geo_ntm.status.levels import STATUSES
@@ -177,12 +177,13 @@ class Catalog:
             if key in self._geometry:
                 return self._geometry[key]
         uids = key[1]
-        shapes = self.outlines.get(band, uids) if self.outlines is not None and uids else None
+        kept = self.outlines if uids and band < FULL_DETAIL_ZOOM else None  # full detail is a copy: nothing to keep
+        shapes = kept.get(band, uids) if kept is not None else None
         if shapes is None:
             simplified = simplify_for_zoom(base[["uid", "code", "name", "status", "geometry"]], band) if uids else base
             shapes = dict(zip(simplified["uid"], simplified.geometry))
-            if self.outlines is not None and uids:
-                self.outlines.put(band, uids, shapes)
+            if kept is not None:
+                kept.put(band, uids, shapes)
         with self._lock:
             self._geometry[key] = shapes
         return shapes

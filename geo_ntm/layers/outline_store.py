@@ -14,10 +14,15 @@ and is checked against the uids it holds when read. Files are written whole to a
 name and then renamed, so workers starting together never read half a file; a file that cannot
 be read is computed again and replaced. A folder that cannot be written is not an error: the
 outlines then live in memory only, as before, and the log says why once.
+
+The folder is bounded (:data:`MAX_BYTES` by default, about 100-200 national date-and-band files):
+after a write, the files read or written longest ago go first, whatever region they belong to
+(a rebuilt region's old files age out the same way).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -34,14 +39,17 @@ log = logging.getLogger(__name__)
 
 #: Raised when the file layout changes, so old files are ignored rather than misread.
 FORMAT = 1
+#: Most the folder holds; the least recently used files are removed beyond it.
+MAX_BYTES = 512 * 1024 * 1024
 
 
 class OutlineStore:
     """Simplified outlines of one region file, by zoom band and units, in ``folder``."""
 
-    def __init__(self, folder: str | Path, region: str | Path) -> None:
+    def __init__(self, folder: str | Path, region: str | Path, max_bytes: int = MAX_BYTES) -> None:
         self.folder = Path(folder)
         self.region = Path(region)
+        self.max_bytes = max_bytes
         self._digest: str | None = None
         self._lock = threading.Lock()
         self._warned = False
@@ -62,6 +70,8 @@ class OutlineStore:
         except Exception as exc:  # noqa: BLE001 - any unreadable file is only a cache miss
             log.warning("simplified outlines %s unreadable (%s); computing them again", path.name, exc)
             return None
+        with contextlib.suppress(OSError):  # used now: the last to go when the folder is trimmed
+            os.utime(path)
         return dict(zip(uids, shapes, strict=True))
 
     def put(self, band: int, uids: tuple[str, ...], shapes: dict) -> None:
@@ -85,10 +95,27 @@ class OutlineStore:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
+            self._trim()
         except OSError as exc:
             if not self._warned:
                 self._warned = True
                 log.warning("simplified outlines not kept on disk (%s); they are kept in memory only", exc)
+
+    def _trim(self) -> None:
+        """Remove the least recently used files while the folder holds more than ``max_bytes``."""
+        files = []
+        for f in self.folder.glob("*/band*.npz"):
+            try:
+                st = f.stat()
+            except OSError:  # removed by another worker meanwhile
+                continue
+            files.append((st.st_mtime, st.st_size, f))
+        total = sum(size for _, size, _ in files)
+        for _, size, f in sorted(files, key=lambda t: t[0]):
+            if total <= self.max_bytes:
+                break
+            f.unlink(missing_ok=True)
+            total -= size
 
     def _path(self, band: int, uids: tuple[str, ...]) -> Path | None:
         region = self._region_digest()

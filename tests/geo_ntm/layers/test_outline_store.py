@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import numpy as np
 import pytest
@@ -91,3 +92,29 @@ def test_a_second_worker_reads_the_outlines_the_first_simplified(tmp_path, monke
     with TestClient(create_app(settings)) as second:
         two = second.get(url)
     assert two.status_code == 200 and two.json() == one.json()
+
+
+def test_the_folder_keeps_the_files_used_last_within_its_bound(tmp_path, simplified):
+    uids, shapes = simplified
+    store = OutlineStore(tmp_path, DEFAULT_REGION)
+    store.put(9, uids, shapes)
+    store.put(7, uids, shapes)
+    files = {f.name.split("-")[0]: f for f in tmp_path.rglob("band*.npz")}
+    assert set(files) == {"band9", "band7"}
+    old = files["band9"].stat().st_mtime - 100
+    os.utime(files["band9"], (old, old))
+    os.utime(files["band7"], (old - 10, old - 10))  # band 7 written before band 9 ...
+    assert store.get(9, uids) is not None  # ... and band 9 read just now
+    store.max_bytes = files["band9"].stat().st_size * 2 + files["band7"].stat().st_size // 2
+    store.put(5, uids, shapes)  # one file too many: the one used longest ago goes
+    assert store.get(7, uids) is None
+    assert store.get(9, uids) is not None and store.get(5, uids) is not None
+
+
+def test_full_detail_is_not_written_to_disk(tmp_path):
+    settings = Settings(store=tmp_path / "s.sqlite", region_cache=tmp_path / "cache")
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/api/layers/communes.geojson?date=2023-06-30&zoom=14").status_code == 200
+        assert client.get("/api/layers/communes.geojson?date=2023-06-30&zoom=12").status_code == 200
+    kept = sorted(f.name.split("-")[0] for f in (tmp_path / "cache" / "outlines").rglob("*.npz"))
+    assert kept == ["band12"]
