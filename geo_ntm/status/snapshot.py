@@ -186,6 +186,8 @@ class Snapshot:
         level, day, year = key
         fresh = status_frame(self.book, self.records, self.assessments, level=level, day=day, year=year,
                              progress=self.progress, only=stale)  # fmt: skip
+        if len(fresh) != len(stale) or not fresh["uid"].is_unique:
+            return None  # a row would be lost or doubled in place: build it whole
         return _replace_rows(old, fresh)
 
 

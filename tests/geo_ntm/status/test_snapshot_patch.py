@@ -91,3 +91,18 @@ def test_a_change_that_can_reach_every_row_rebuilds_whole(service):
     assert snap.changed_chains() is None
     for patched, built in zip(frames(snap), whole(service), strict=True):
         pd.testing.assert_frame_equal(patched, built)
+
+
+def test_rows_that_do_not_line_up_are_built_whole(service, monkeypatch):
+    """If the redone rows are not exactly the stale ones, the frame is built whole rather than patched wrong."""
+    from geo_ntm.status import layer
+
+    whole_frame = layer.status_frame
+
+    def one_row_short(*args, only=None, **kwargs):
+        frame = whole_frame(*args, only=only, **kwargs)
+        return frame.iloc[1:] if only is not None else frame
+
+    new, old = formed(service)
+    monkeypatch.setattr(layer, "status_frame", one_row_short)
+    write(service, lambda w: w.add_decision(decision(old, "kieu_mau", "2024-12-01", no="T-2/QĐ-UBND")))
