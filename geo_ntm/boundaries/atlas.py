@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -74,6 +75,7 @@ class Atlas:
         units, events, links, unit_parts, parts = (object_strings(f) for f in (units, events, links, unit_parts, parts))
         units["valid_from"] = units["valid_from"].map(date.fromisoformat)
         units["valid_to"] = units["valid_to"].map(lambda s: date.fromisoformat(s) if s else OPEN_END)
+        self._rows_lock = threading.Lock()  # units_on is asked from several threads
         self.units = units.set_index("uid", drop=False)
         self.events = events.set_index("event_id", drop=False)
         self.links = links
@@ -150,16 +152,20 @@ class Atlas:
         """Units of ``level`` in force on ``day``, one row each, sorted by code (a new frame: callers may change it)."""
         day = self.check_date(day)
         key = (_level(level), day)
-        rows = self._rows_on.get(key)
+        units = self.units
+        with self._rows_lock:
+            rows = self._rows_on.get(key)
         if rows is None:  # which rows is worked out once per day and level (the atlas never changes)
-            u = self.units
-            live = (u["level"] == key[0]) & (u["valid_from"] <= day) & (u["valid_to"] >= day)
+            live = (units["level"] == key[0]) & (units["valid_from"] <= day) & (units["valid_to"] >= day)
             rows = np.flatnonzero(live.to_numpy())
-            rows = rows[np.argsort(u["code"].to_numpy()[rows], kind="stable")]
-            if len(self._rows_on) >= 256:
-                self._rows_on.pop(next(iter(self._rows_on)))
-            self._rows_on[key] = rows
-        return self.units.take(rows).reset_index(drop=True)
+            rows = rows[np.argsort(units["code"].to_numpy()[rows], kind="stable")]
+            with self._rows_lock:
+                if units is not self._units:  # a frame set meanwhile (tests): keep nothing of the old one
+                    return units.take(rows).reset_index(drop=True)
+                while len(self._rows_on) >= 256:
+                    self._rows_on.pop(next(iter(self._rows_on)))
+                self._rows_on[key] = rows
+        return units.take(rows).reset_index(drop=True)
 
     def change_dates(self, level: str | None = None) -> list[date]:
         """Days on which the map of ``level`` (or of any level) changed, ascending."""

@@ -192,3 +192,18 @@ def test_the_review_round_in_force_is_the_last_merger_on_or_before_the_day(atlas
         latest_reorganisation(atlas, atlas.covered_from) is None
         or latest_reorganisation(atlas, atlas.covered_from) <= atlas.covered_from
     )
+
+
+def test_units_on_from_many_threads_past_its_memory(atlas):
+    """Requests ask from several threads; more days than it remembers make it forget while others ask."""
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import timedelta
+
+    days = [date(2019, 1, 1) + timedelta(days=i) for i in range(600)]
+    u = atlas.units
+    communes = u[u["level"] == "commune"]
+    expected = {d: int(((communes["valid_from"] <= d) & (communes["valid_to"] >= d)).sum()) for d in days}
+    with ThreadPoolExecutor(4) as pool:
+        counts = list(pool.map(lambda d: (d, len(atlas.units_on(d))), days + days[::-1]))
+    assert all(n == expected[d] for d, n in counts) and len(counts) == 1200
+    assert len(atlas._rows_on) <= 256
